@@ -11,6 +11,7 @@
 static const struct cli_command *const cli_commands[] = {
 	&cmd_help,
 	&cmd_host,
+	&cmd_vm,
 };
 
 const struct cli_command *cli_find(const char *name)
@@ -107,7 +108,8 @@ int cli_main(int argc, char **argv)
 	char **cargv = argv + optind;
 	optind = 1;
 	optopt = 0;
-	if (cmd->run(&g, cargc, cargv, &e) < 0)
+	int rc = cmd->run(&g, cargc, cargv, &e);
+	if (rc < 0)
 		return cli_report(cmd->name, &e);
-	return 0;
+	return rc;
 }

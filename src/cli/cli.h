@@ -17,6 +17,7 @@ struct cli_command {
 	const char *name;
 	const char *summary; /* one line for `cella --help` */
 	const char *usage;   /* the whole help text for `cella help NAME` */
+	/* 0 or a positive exit status (a guest's), or -1 with *e set */
 	int (*run)(const struct cli_globals *g, int argc, char **argv, struct cerr *e);
 };
 
@@ -34,5 +35,6 @@ void cli_print_usage(FILE *f);
 /* The commands, each defined in its own file. */
 extern const struct cli_command cmd_help;
 extern const struct cli_command cmd_host;
+extern const struct cli_command cmd_vm;
 
 #endif

@@ -1,0 +1,53 @@
+/* `cella vm`: boot a guest on the machine for its architecture (emulated or KVM). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "vm/config.h"
+#include "vm/machine.h"
+
+static int vm_run(const struct cli_globals *g, int argc, char **argv, struct cerr *e)
+{
+	static struct vm_config cfg;
+
+	(void)g;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(cmd_vm.usage, stdout);
+			return 0;
+		}
+	}
+	if (vm_config_parse(&cfg, argc, argv, e) < 0)
+		return -1;
+	const struct vm_machine *m = vm_machine_find(cfg.arch);
+	if (!m)
+		return cerr_set(e, 0, "vm: this build of cella has no %s machine", cfg.arch);
+	return m->run(&cfg, e);
+}
+
+const struct cli_command cmd_vm = {
+	.name    = "vm",
+	.summary = "boot a virtual machine (riscv64 emulated, x86_64 with KVM)",
+	.usage   =
+	"Usage: cella vm [--arch riscv64|x86_64] [-m SIZE] [--smp N] [--bios PATH|default|none]\n"
+	"                --kernel FILE [--initrd FILE] [--append CMDLINE]\n"
+	"                [--drive file=IMG[,readonly]]... [--net user[,hostfwd=tcp::H-:G]|tap=NAME]...\n"
+	"                [--9p DIR,TAG]... [--rng] [--console-file FILE]\n\n"
+	"Boot a guest. The default --arch is x86_64 (KVM) on an x86_64 host, else riscv64.\n"
+	"The guest's serial console is the terminal; cella exits when the guest powers off.\n\n"
+	"Options:\n"
+	"  --arch ARCH          riscv64 (software emulation) or x86_64 (KVM)\n"
+	"  -m, --memory SIZE    guest RAM: 256M (the default), 1G, 512 (MiB)\n"
+	"  --smp N              number of CPUs (1 to 64)\n"
+	"  --bios B             firmware: a file, 'default' or 'none'\n"
+	"  --kernel FILE        kernel image (or a bare-metal ELF with --bios none)\n"
+	"  --initrd FILE        initial RAM disk\n"
+	"  --append CMDLINE     kernel command line\n"
+	"  --drive file=IMG     a raw disk image as virtio-blk; ',readonly' to refuse writes\n"
+	"  --net user           user-mode network (libslirp); ',hostfwd=tcp::2222-:22' forwards\n"
+	"  --net tap=NAME       a host tap interface\n"
+	"  --9p DIR,TAG         share a host folder over virtio-9p under mount tag TAG\n"
+	"  --rng                virtio-rng fed by the host's getrandom()\n"
+	"  --console-file FILE  virtio-console output to FILE\n",
+	.run     = vm_run,
+};

@@ -1,0 +1,195 @@
+/* `cella vm` option parsing into struct vm_config (see config.h for the flags' meaning). */
+#include "vm/config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+int vm_parse_size(const char *text, uint64_t *bytes, struct cerr *e)
+{
+	char              *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (!text[0] || text[0] == '-')
+		return cerr_usage(e, "vm: bad memory size '%s'", text);
+	v = strtoull(text, &end, 10);
+	if (errno || end == text)
+		return cerr_usage(e, "vm: bad memory size '%s'", text);
+	unsigned shift;
+	switch (*end) {
+	case '\0':
+	case 'M': case 'm': shift = 20; break;
+	case 'K': case 'k': shift = 10; break;
+	case 'G': case 'g': shift = 30; break;
+	default:
+		return cerr_usage(e, "vm: bad memory size '%s' (use K, M or G)", text);
+	}
+	if (*end && end[1] && !(end[1] == 'B' || end[1] == 'b' || end[1] == 'i'))
+		return cerr_usage(e, "vm: bad memory size '%s'", text);
+	if (v == 0 || v > (UINT64_MAX >> shift))
+		return cerr_usage(e, "vm: memory size '%s' is out of range", text);
+	*bytes = (uint64_t)v << shift;
+	return 0;
+}
+
+/* Copy an option's text into the config's scratch so it can be split in place. */
+static char *vm_scratch_copy(struct vm_config *cfg, const char *s, struct cerr *e)
+{
+	size_t n = strlen(s) + 1;
+
+	if (cfg->scratch_used + n > sizeof(cfg->scratch)) {
+		cerr_usage(e, "vm: options too long");
+		return NULL;
+	}
+	char *p = cfg->scratch + cfg->scratch_used;
+	memcpy(p, s, n);
+	cfg->scratch_used += n;
+	return p;
+}
+
+static int vm_parse_drive(struct vm_config *cfg, const char *arg, struct cerr *e)
+{
+	if (cfg->n_drives >= VM_MAX_DRIVES)
+		return cerr_usage(e, "vm: at most %d --drive", VM_MAX_DRIVES);
+	char *s = vm_scratch_copy(cfg, arg, e);
+	if (!s)
+		return -1;
+	struct vm_drive d = { 0 };
+	for (char *save = NULL, *kv = strtok_r(s, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		if (strncmp(kv, "file=", 5) == 0 && kv[5])
+			d.file = kv + 5;
+		else if (strcmp(kv, "readonly") == 0 || strcmp(kv, "readonly=on") == 0)
+			d.readonly = true;
+		else if (strcmp(kv, "readonly=off") == 0)
+			d.readonly = false;
+		else if (strcmp(kv, "format=raw") == 0)
+			; /* the only format; accepted for QEMU users */
+		else
+			return cerr_usage(e, "vm: --drive: unknown setting '%s' (want file=PATH[,readonly])", kv);
+	}
+	if (!d.file)
+		return cerr_usage(e, "vm: --drive needs file=PATH");
+	cfg->drive[cfg->n_drives++] = d;
+	return 0;
+}
+
+static int vm_parse_net(struct vm_config *cfg, const char *arg, struct cerr *e)
+{
+	if (cfg->n_nets >= VM_MAX_NETS)
+		return cerr_usage(e, "vm: at most %d --net", VM_MAX_NETS);
+	char *s = vm_scratch_copy(cfg, arg, e);
+	if (!s)
+		return -1;
+	struct vm_net n = { 0 };
+	char *save = NULL, *kv = strtok_r(s, ",", &save);
+	if (kv && strcmp(kv, "user") == 0) {
+		n.kind = VM_NET_USER;
+		while ((kv = strtok_r(NULL, ",", &save))) {
+			if (strncmp(kv, "hostfwd=", 8) != 0 || !kv[8])
+				return cerr_usage(e, "vm: --net user: unknown setting '%s'", kv);
+			if (n.n_hostfwd >= 8)
+				return cerr_usage(e, "vm: --net user: at most 8 hostfwd");
+			n.hostfwd[n.n_hostfwd++] = kv + 8;
+		}
+	} else if (kv && strncmp(kv, "tap=", 4) == 0 && kv[4]) {
+		n.kind = VM_NET_TAP;
+		n.tap  = kv + 4;
+		if ((kv = strtok_r(NULL, ",", &save)))
+			return cerr_usage(e, "vm: --net tap: unknown setting '%s'", kv);
+	} else {
+		return cerr_usage(e, "vm: --net wants user[,hostfwd=tcp::HOST-:GUEST] or tap=NAME, not '%s'", arg);
+	}
+	cfg->net[cfg->n_nets++] = n;
+	return 0;
+}
+
+static int vm_parse_share(struct vm_config *cfg, const char *arg, struct cerr *e)
+{
+	if (cfg->n_shares >= VM_MAX_SHARES)
+		return cerr_usage(e, "vm: at most %d --9p", VM_MAX_SHARES);
+	char *s = vm_scratch_copy(cfg, arg, e);
+	if (!s)
+		return -1;
+	char *comma = strrchr(s, ',');
+	if (!comma || comma == s || !comma[1])
+		return cerr_usage(e, "vm: --9p wants DIR,TAG, not '%s'", arg);
+	*comma = '\0';
+	cfg->share[cfg->n_shares++] = (struct vm_share){ .dir = s, .tag = comma + 1 };
+	return 0;
+}
+
+int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e)
+{
+	static const struct option opts[] = {
+		{ "arch",         required_argument, NULL, 'a' },
+		{ "memory",       required_argument, NULL, 'm' },
+		{ "smp",          required_argument, NULL, 's' },
+		{ "bios",         required_argument, NULL, 'b' },
+		{ "kernel",       required_argument, NULL, 'k' },
+		{ "initrd",       required_argument, NULL, 'i' },
+		{ "append",       required_argument, NULL, 'A' },
+		{ "drive",        required_argument, NULL, 'd' },
+		{ "net",          required_argument, NULL, 'n' },
+		{ "9p",           required_argument, NULL, '9' },
+		{ "rng",          no_argument,       NULL, 'r' },
+		{ "console-file", required_argument, NULL, 'c' },
+		{ 0 },
+	};
+	struct utsname u;
+	int            c;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->arch      = (uname(&u) == 0 && strcmp(u.machine, "x86_64") == 0) ? "x86_64" : "riscv64";
+	cfg->mem_bytes = 256ull << 20;
+	cfg->smp       = 1;
+
+	while ((c = getopt_long(argc, argv, ":m:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (strcmp(optarg, "riscv64") && strcmp(optarg, "x86_64"))
+				return cerr_usage(e, "vm: unknown --arch '%s' (riscv64 or x86_64)", optarg);
+			cfg->arch = optarg;
+			break;
+		case 'm':
+			if (vm_parse_size(optarg, &cfg->mem_bytes, e) < 0)
+				return -1;
+			break;
+		case 's': {
+			char         *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (*end || n < 1 || n > 64 || optarg[0] == '-')
+				return cerr_usage(e, "vm: --smp wants 1 to 64, not '%s'", optarg);
+			cfg->smp = (unsigned)n;
+			break;
+		}
+		case 'b': cfg->bios = optarg; break;
+		case 'k': cfg->kernel = optarg; break;
+		case 'i': cfg->initrd = optarg; break;
+		case 'A': cfg->append = optarg; break;
+		case 'd':
+			if (vm_parse_drive(cfg, optarg, e) < 0)
+				return -1;
+			break;
+		case 'n':
+			if (vm_parse_net(cfg, optarg, e) < 0)
+				return -1;
+			break;
+		case '9':
+			if (vm_parse_share(cfg, optarg, e) < 0)
+				return -1;
+			break;
+		case 'r': cfg->rng = true; break;
+		case 'c': cfg->console_file = optarg; break;
+		case ':':
+			return cerr_usage(e, "vm: option '%s' needs an argument", argv[optind - 1]);
+		default:
+			return cerr_usage(e, "vm: unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cerr_usage(e, "vm: unexpected argument '%s'", argv[optind]);
+	return 0;
+}

@@ -1,0 +1,16 @@
+/* The table of machine kinds; each machine's folder defines its struct vm_machine. */
+#include <string.h>
+
+#include "vm/machine.h"
+
+static const struct vm_machine *const vm_machines[] = {
+	NULL, /* keeps the table valid while a machine is being added: one line per machine above */
+};
+
+const struct vm_machine *vm_machine_find(const char *arch)
+{
+	for (size_t i = 0; i < sizeof(vm_machines) / sizeof(vm_machines[0]); i++)
+		if (vm_machines[i] && strcmp(vm_machines[i]->arch, arch) == 0)
+			return vm_machines[i];
+	return NULL;
+}
