@@ -32,14 +32,12 @@ int cerr_usage(struct cerr *e, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* Formatted without the errno text, which adds nothing to a usage message. */
 	va_start(ap, fmt);
-	cerr_vformat(e, EINVAL, fmt, ap);
+	cerr_vformat(e, 0, fmt, ap);
 	va_end(ap);
-	/* The errno text adds nothing to a usage message: drop it. */
-	char *colon = strrchr(e->msg, ':');
-	if (colon && strcmp(colon, ": Invalid argument") == 0)
-		*colon = '\0';
-	e->usage = true;
+	e->errnum = EINVAL;
+	e->usage  = true;
 	return -1;
 }
 
