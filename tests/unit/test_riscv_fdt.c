@@ -53,9 +53,11 @@ static void fdt_has_the_virt_layout(void)
 	CHECK_INT(fdt32_to_cpu(reg[3]), 256u << 20);
 
 	int chosen = fdt_path_offset(blob, "/chosen");
-	const fdt64_t *rd = fdt_getprop(blob, chosen, "linux,initrd-start", &len);
+	const void *rd = fdt_getprop(blob, chosen, "linux,initrd-start", &len);
 	CHECK(rd && len == 8);
-	CHECK_INT(fdt64_to_cpu(*rd), 0x88200000);
+	fdt64_t start; /* properties are only 4-byte aligned */
+	memcpy(&start, rd, sizeof(start));
+	CHECK_INT(fdt64_to_cpu(start), 0x88200000);
 
 	/* the PLIC's interrupts-extended points at each hart's intc: M ext (11), S ext (9) */
 	int plic = fdt_path_offset(blob, "/soc/plic@c000000");
