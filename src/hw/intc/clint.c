@@ -5,17 +5,9 @@
 #include <string.h>
 #include <time.h>
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 uint64_t clint_mtime(const struct clint *c)
 {
-	uint64_t ns = mono_ns() - c->epoch_ns;
+	uint64_t ns = hw_clock_ns(CLOCK_MONOTONIC) - c->epoch_ns;
 
 	/* ns * freq / 1e9 without overflow for centuries of uptime at 10 MHz */
 	return ns / 1000000000u * c->freq_hz + ns % 1000000000u * c->freq_hz / 1000000000u;
@@ -39,27 +31,16 @@ static uint64_t clint_update_timers(struct clint *c)
 	return next;
 }
 
-static void *clint_timer_thread(void *opaque)
+/* The timer thread's fire(): the next deadline in CLOCK_MONOTONIC nanoseconds. */
+static uint64_t clint_fire(void *opaque)
 {
-	struct clint *c = opaque;
+	struct clint *c    = opaque;
+	uint64_t      next = clint_update_timers(c);
 
-	pthread_mutex_lock(&c->lock);
-	while (!c->stopping) {
-		uint64_t next = clint_update_timers(c);
-		if (next == UINT64_MAX) {
-			pthread_cond_wait(&c->wake, &c->lock);
-			continue;
-		}
-		/* Sleep until the deadline in CLOCK_MONOTONIC terms (the cond uses it). */
-		uint64_t ticks = next;
-		uint64_t ns    = ticks / c->freq_hz * 1000000000u +
-			      (ticks % c->freq_hz) * 1000000000u / c->freq_hz + c->epoch_ns + 1;
-		struct timespec until = { .tv_sec  = (time_t)(ns / 1000000000u),
-					  .tv_nsec = (long)(ns % 1000000000u) };
-		pthread_cond_timedwait(&c->wake, &c->lock, &until);
-	}
-	pthread_mutex_unlock(&c->lock);
-	return NULL;
+	if (next == UINT64_MAX)
+		return HW_TIMER_NEVER;
+	return c->epoch_ns + next / c->freq_hz * 1000000000u +
+	       (next % c->freq_hz) * 1000000000u / c->freq_hz + 1;
 }
 
 static uint64_t clint_read(void *opaque, uint64_t off, unsigned size)
@@ -105,7 +86,7 @@ static void clint_write(void *opaque, uint64_t off, uint64_t value, unsigned siz
 		}
 		int64_t delta_ticks = (int64_t)(want - t);
 		c->epoch_ns -= (uint64_t)(delta_ticks * (int64_t)(1000000000u / c->freq_hz));
-		pthread_cond_signal(&c->wake);
+		hw_timer_kick(&c->timer);
 	} else if (off < CLINT_MTIMECMP_BASE + 8 * CLINT_MAX_HARTS) {
 		unsigned h = (unsigned)((off - CLINT_MTIMECMP_BASE) / 8);
 		unsigned b = (unsigned)((off - CLINT_MTIMECMP_BASE) % 8);
@@ -116,7 +97,7 @@ static void clint_write(void *opaque, uint64_t off, uint64_t value, unsigned siz
 				c->mtimecmp[h] = (c->mtimecmp[h] & ~(0xffffffffull << (8 * b))) |
 						 ((value & 0xffffffffull) << (8 * b));
 			clint_update_timers(c);
-			pthread_cond_signal(&c->wake);
+			hw_timer_kick(&c->timer);
 		}
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -127,45 +108,28 @@ const struct bus_ops clint_ops = { .read = clint_read, .write = clint_write };
 int clint_init(struct clint *c, unsigned n_harts, uint64_t freq_hz,
 	       const struct irq_line *msip_out, const struct irq_line *mtip_out, struct cerr *e)
 {
-	pthread_condattr_t attr;
-
 	if (n_harts < 1 || n_harts > CLINT_MAX_HARTS || freq_hz == 0 || freq_hz > 1000000000u)
 		return cerr_set(e, EINVAL, "clint: %u harts at %llu Hz is out of range", n_harts,
 				(unsigned long long)freq_hz);
 	memset(c, 0, sizeof(*c));
 	c->n_harts  = n_harts;
 	c->freq_hz  = freq_hz;
-	c->epoch_ns = mono_ns();
+	c->epoch_ns = hw_clock_ns(CLOCK_MONOTONIC);
 	for (unsigned h = 0; h < n_harts; h++) {
 		c->mtimecmp[h] = UINT64_MAX; /* no timer until the guest sets one */
 		c->msip_out[h] = msip_out[h];
 		c->mtip_out[h] = mtip_out[h];
 	}
 	pthread_mutex_init(&c->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&c->wake, &attr);
-	pthread_condattr_destroy(&attr);
-	int rc = pthread_create(&c->thread, NULL, clint_timer_thread, c);
-	if (rc != 0) {
-		pthread_cond_destroy(&c->wake);
+	if (hw_timer_start(&c->timer, &c->lock, CLOCK_MONOTONIC, clint_fire, c, e) < 0) {
 		pthread_mutex_destroy(&c->lock);
-		return cerr_set(e, rc, "clint: starting the timer thread");
+		return cerr_wrap(e, "clint");
 	}
-	c->thread_running = true;
 	return 0;
 }
 
 void clint_destroy(struct clint *c)
 {
-	if (c->thread_running) {
-		pthread_mutex_lock(&c->lock);
-		c->stopping = true;
-		pthread_cond_signal(&c->wake);
-		pthread_mutex_unlock(&c->lock);
-		pthread_join(c->thread, NULL);
-		c->thread_running = false;
-	}
-	pthread_cond_destroy(&c->wake);
+	hw_timer_stop(&c->timer);
 	pthread_mutex_destroy(&c->lock);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "hw/bus.h"
+#include "hw/timer.h"
 
 #define CLINT_MAX_HARTS   64
 #define CLINT_WINDOW_SIZE 0x10000
@@ -19,9 +20,7 @@
 
 struct clint {
 	pthread_mutex_t lock;
-	pthread_cond_t  wake;
-	pthread_t       thread;
-	bool            thread_running, stopping;
+	struct hw_timer timer;
 	unsigned        n_harts;
 	uint64_t        freq_hz;           /* 10 MHz on virt */
 	uint64_t        epoch_ns;          /* CLOCK_MONOTONIC at mtime = 0 */

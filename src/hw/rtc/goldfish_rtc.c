@@ -17,17 +17,9 @@ enum {
 	RTC_CLEAR_INTERRUPT = 0x1c,
 };
 
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t rtc_now(const struct goldfish_rtc *r)
 {
-	return realtime_ns() + (uint64_t)r->offset_ns;
+	return hw_clock_ns(CLOCK_REALTIME) + (uint64_t)r->offset_ns;
 }
 
 /* Fire the alarm if due. Called with the lock held. */
@@ -40,25 +32,13 @@ static void rtc_check_alarm(struct goldfish_rtc *r)
 	irq_set(&r->irq, r->irq_pending && r->irq_enabled);
 }
 
-static void *rtc_alarm_thread(void *opaque)
+/* The alarm thread's fire(): the alarm in host CLOCK_REALTIME nanoseconds. */
+static uint64_t rtc_fire(void *opaque)
 {
 	struct goldfish_rtc *r = opaque;
 
-	pthread_mutex_lock(&r->lock);
-	while (!r->stopping) {
-		rtc_check_alarm(r);
-		if (!r->alarm_armed) {
-			pthread_cond_wait(&r->wake, &r->lock);
-			continue;
-		}
-		/* The alarm is in guest time; the wait is in host CLOCK_REALTIME. */
-		uint64_t        host = r->alarm_ns - (uint64_t)r->offset_ns;
-		struct timespec until = { .tv_sec  = (time_t)(host / 1000000000u),
-					  .tv_nsec = (long)(host % 1000000000u) };
-		pthread_cond_timedwait(&r->wake, &r->lock, &until);
-	}
-	pthread_mutex_unlock(&r->lock);
-	return NULL;
+	rtc_check_alarm(r);
+	return r->alarm_armed ? r->alarm_ns - (uint64_t)r->offset_ns : HW_TIMER_NEVER;
 }
 
 static uint64_t rtc_read(void *opaque, uint64_t off, unsigned size)
@@ -107,7 +87,7 @@ static void rtc_write(void *opaque, uint64_t off, uint64_t value, unsigned size)
 	case RTC_TIME_LOW: {
 		/* Setting the clock: TIME_HIGH first (latched), then TIME_LOW commits. */
 		uint64_t want = ((uint64_t)r->time_high << 32) | v;
-		r->offset_ns  = (int64_t)(want - realtime_ns());
+		r->offset_ns  = (int64_t)(want - hw_clock_ns(CLOCK_REALTIME));
 		break;
 	}
 	case RTC_TIME_HIGH:
@@ -131,7 +111,7 @@ static void rtc_write(void *opaque, uint64_t off, uint64_t value, unsigned size)
 		break;
 	}
 	rtc_check_alarm(r);
-	pthread_cond_signal(&r->wake);
+	hw_timer_kick(&r->timer);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -142,27 +122,15 @@ int goldfish_rtc_init(struct goldfish_rtc *r, struct irq_line irq, struct cerr *
 	memset(r, 0, sizeof(*r));
 	r->irq = irq;
 	pthread_mutex_init(&r->lock, NULL);
-	pthread_cond_init(&r->wake, NULL); /* CLOCK_REALTIME, like the alarm */
-	int rc = pthread_create(&r->thread, NULL, rtc_alarm_thread, r);
-	if (rc != 0) {
-		pthread_cond_destroy(&r->wake);
+	if (hw_timer_start(&r->timer, &r->lock, CLOCK_REALTIME, rtc_fire, r, e) < 0) {
 		pthread_mutex_destroy(&r->lock);
-		return cerr_set(e, rc, "goldfish-rtc: starting the alarm thread");
+		return cerr_wrap(e, "goldfish-rtc");
 	}
-	r->thread_running = true;
 	return 0;
 }
 
 void goldfish_rtc_destroy(struct goldfish_rtc *r)
 {
-	if (r->thread_running) {
-		pthread_mutex_lock(&r->lock);
-		r->stopping = true;
-		pthread_cond_signal(&r->wake);
-		pthread_mutex_unlock(&r->lock);
-		pthread_join(r->thread, NULL);
-		r->thread_running = false;
-	}
-	pthread_cond_destroy(&r->wake);
+	hw_timer_stop(&r->timer);
 	pthread_mutex_destroy(&r->lock);
 }

@@ -9,14 +9,13 @@
 #include <stdint.h>
 
 #include "hw/bus.h"
+#include "hw/timer.h"
 
 #define GOLDFISH_RTC_WINDOW_SIZE 0x1000
 
 struct goldfish_rtc {
 	pthread_mutex_t lock;
-	pthread_cond_t  wake;
-	pthread_t       thread;
-	bool            thread_running, stopping;
+	struct hw_timer timer;
 	int64_t         offset_ns;     /* guest time = host CLOCK_REALTIME + offset */
 	uint32_t        time_high;     /* latched by a TIME_LOW read */
 	uint64_t        alarm_ns;
