@@ -22,7 +22,7 @@ enum rv_priv { RV_PRIV_U = 0, RV_PRIV_S = 1, RV_PRIV_M = 3 };
 #define RV_DCACHE_SIZE 8192
 
 struct rv_tlb {
-	uint64_t  tag;     /* virtual page address; 1 = empty (never matches an aligned address) */
+	uint64_t  tag;     /* virtual page address; all ones = empty (no access ever matches) */
 	uintptr_t addend;  /* host address = guest virtual address + addend */
 };
 

@@ -186,12 +186,12 @@ static enum rv_op rv_decode_op(uint32_t i, unsigned f3, unsigned f7)
 	case 0x02f: return RV_OP_MAXU;
 	case 0x02c: return RV_OP_MIN;
 	case 0x02d: return RV_OP_MINU;
-	case 0x301: return RV_OP_ROL;
-	case 0x305: return RV_OP_ROR;
-	case 0x241: return RV_OP_BCLR;
-	case 0x245: return RV_OP_BEXT;
-	case 0x341: return RV_OP_BINV;
-	case 0x141: return RV_OP_BSET;
+	case 0x181: return RV_OP_ROL;
+	case 0x185: return RV_OP_ROR;
+	case 0x121: return RV_OP_BCLR;
+	case 0x125: return RV_OP_BEXT;
+	case 0x1a1: return RV_OP_BINV;
+	case 0x0a1: return RV_OP_BSET;
 	default: (void)i; return RV_OP_ILLEGAL;
 	}
 }
@@ -210,12 +210,12 @@ static enum rv_op rv_decode_op32(uint32_t i, unsigned f3, unsigned f7)
 	case 0x00e: return RV_OP_REMW;
 	case 0x00f: return RV_OP_REMUW;
 	case 0x020: return RV_OP_ADD_UW;
-	case 0x022: return RV_OP_SH1ADD_UW;
-	case 0x024: return RV_OP_SH2ADD_UW;
-	case 0x026: return RV_OP_SH3ADD_UW;
-	case 0x301: return RV_OP_ROLW;
-	case 0x305: return RV_OP_RORW;
-	case 0x044: return ((i >> 20) & 31) == 0 ? RV_OP_ZEXT_H : RV_OP_ILLEGAL;
+	case 0x082: return RV_OP_SH1ADD_UW;
+	case 0x084: return RV_OP_SH2ADD_UW;
+	case 0x086: return RV_OP_SH3ADD_UW;
+	case 0x181: return RV_OP_ROLW;
+	case 0x185: return RV_OP_RORW;
+	case 0x024: return ((i >> 20) & 31) == 0 ? RV_OP_ZEXT_H : RV_OP_ILLEGAL;
 	default: return RV_OP_ILLEGAL;
 	}
 }

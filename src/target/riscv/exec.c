@@ -120,7 +120,7 @@ next:
 	x[0] = 0;
 	if (unlikely(n >= budget))
 		goto out;
-	if (unlikely((pc ^ page_va) & RV_PAGE_MASK)) {
+	if (unlikely((pc & RV_PAGE_MASK) != page_va)) { /* page_va 1: none */
 		struct rv_tlb *t = &h->tlb_x[(pc >> 12) & (RV_TLB_SIZE - 1)];
 		page_va = pc & RV_PAGE_MASK;
 		if (likely(t->tag == page_va)) {

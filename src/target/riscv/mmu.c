@@ -17,7 +17,7 @@ static const uint64_t rv_access_fault[3] = { RV_EXC_LFAULT, RV_EXC_SFAULT, RV_EX
 void rv_tlb_flush(struct rv_hart *h)
 {
 	for (int i = 0; i < RV_TLB_SIZE; i++)
-		h->tlb_x[i].tag = h->tlb_r[i].tag = h->tlb_w[i].tag = 1;
+		h->tlb_x[i].tag = h->tlb_r[i].tag = h->tlb_w[i].tag = UINT64_MAX;
 }
 
 /* Recompute the decoded PMP ranges after a pmpcfg/pmpaddr write. */
