@@ -93,6 +93,16 @@ RVTEST_BEGIN
 	CLEAR; li t0, VA_K; ld t1, 0(t0); EXPECT(29, -1)
 	li TESTNUM, 30; li t2, VA_K; bne t1, t2, fail
 	CLEAR; li t0, VA_NONE; ld t1, 0(t0); li t0, 1 << 17; csrc mstatus, t0; EXPECT(31, 13)
+	# Sv48: one more level above the same tables
+	PTE(pt3, 0, pt2, 0x01)
+	la t0, pt3; srli t0, t0, 12; li t1, 9 << 60; or t0, t0, t1; csrw satp, t0; sfence.vma
+	li TESTNUM, 42; csrr t1, satp; srli t1, t1, 60; li t2, 9; bne t1, t2, fail
+	TO_MODE(1)
+	CLEAR; li t0, VA_K; ld t1, 0(t0); EXPECT(43, -1)
+	li TESTNUM, 44; li t2, VA_K; bne t1, t2, fail
+	CLEAR; li t0, VA_NONE; ld t1, 0(t0); EXPECT(45, 13)
+	CLEAR; li t0, 0x0000800000000000; ld t1, 0(t0); EXPECT(46, 13)
+	TO_M
 	# an unsupported satp mode leaves satp unchanged
 	li TESTNUM, 32; csrr t1, satp; li t0, 15 << 60; csrw satp, t0; csrr t2, satp; bne t1, t2, fail
 	csrw satp, zero; sfence.vma
@@ -173,6 +183,7 @@ s_irq:	csrci sip, 2; slli t0, s2, 1; srli t0, t0, 1; li t1, 5; bne t0, t1, 1f
 
 	.section .data
 	.balign 4096
+pt3:	.space 4096
 pt2:	.space 4096
 pt1:	.space 4096
 pt0:	.space 4096
