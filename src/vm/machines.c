@@ -1,9 +1,11 @@
 /* The table of machine kinds; each machine's folder defines its struct vm_machine. */
 #include <string.h>
 
+#include "target/riscv/machine.h"
 #include "vm/machine.h"
 
 static const struct vm_machine *const vm_machines[] = {
+	&rv_machine_bare,
 	NULL, /* keeps the table valid while a machine is being added: one line per machine above */
 };
 

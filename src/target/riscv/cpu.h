@@ -1,0 +1,110 @@
+/* The RV64GC hart: an independent CPU object that a board creates, wires to guest RAM and a
+ * device bus, and runs in its own host thread. Devices interrupt it from any thread with
+ * rv_hart_set_irq(); the hart notices at its next block boundary (or wakes from WFI). */
+#ifndef CELLA_TARGET_RISCV_CPU_H
+#define CELLA_TARGET_RISCV_CPU_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hw/bus.h"
+
+/* Interrupt numbers (bits of mip/mie). */
+enum {
+	RV_IRQ_SSI = 1, RV_IRQ_MSI = 3, RV_IRQ_STI = 5, RV_IRQ_MTI = 7,
+	RV_IRQ_SEI = 9, RV_IRQ_MEI = 11,
+};
+
+enum rv_priv { RV_PRIV_U = 0, RV_PRIV_S = 1, RV_PRIV_M = 3 };
+
+#define RV_TLB_SIZE   256
+#define RV_DCACHE_SIZE 8192
+
+struct rv_tlb {
+	uint64_t  tag;     /* virtual page address; all ones = empty (no access ever matches) */
+	uintptr_t addend;  /* host address = guest virtual address + addend */
+};
+
+/* One pre-decoded instruction; valid while both pc and the raw bits match. */
+struct rv_dec {
+	uint64_t pc;
+	uint32_t bits;     /* raw instruction (16 bits for a compressed one) */
+	uint32_t insn;     /* the 32-bit instruction (a compressed one expanded) */
+	uint16_t op;       /* dense index into the interpreter's dispatch table */
+	uint8_t  rd, rs1, rs2, len, aux;
+	int64_t  imm;
+};
+
+struct rv_pmp {
+	uint8_t  cfg[16];
+	uint64_t addr[16];
+	/* decoded ranges [lo, hi) for the active entries; n_active 0 = PMP off */
+	uint64_t lo[16], hi[16];
+	uint8_t  idx[16];
+	int      n_active;
+};
+
+struct rv_hart;
+
+/* How a hart reaches the rest of the machine: the board fills this in before running. */
+struct rv_hart_env {
+	struct guest_mem *mem;          /* RAM (fast path) */
+	const struct bus *bus;          /* everything else; outside both = access fault */
+	uint64_t        (*time)(void *opaque);   /* the platform timer (mtime), 10 MHz */
+	void             *opaque;
+	/* A store to physical [watch_lo, watch_hi) calls watch() after it is done (HTIF tohost);
+	 * the watched page never enters the store TLB. */
+	uint64_t          watch_lo, watch_hi;
+	void            (*watch)(void *opaque, struct rv_hart *h, uint64_t pa);
+};
+
+struct rv_hart {
+	/* hot state first */
+	uint64_t      x[32];
+	uint64_t      pc;
+	uint64_t      f[32];
+	int           priv;
+	struct rv_tlb tlb_x[RV_TLB_SIZE], tlb_r[RV_TLB_SIZE], tlb_w[RV_TLB_SIZE];
+	uint64_t      instret;           /* retired instructions (also the cycle counter) */
+	bool          block_end;         /* leave the current block (CSR side effects, traps) */
+
+	struct rv_hart_env env;
+	uint64_t      hartid;
+
+	/* interrupt lines raised by devices from any thread (bits as in mip) */
+	_Atomic uint32_t irq_lines;
+	_Atomic bool     stop;           /* ask rv_hart_run to return */
+	bool             wfi;
+
+	/* CSRs */
+	uint64_t mstatus, misa, medeleg, mideleg, mie, mip_sw; /* mip_sw: bits written by software */
+	uint64_t mtvec, mscratch, mepc, mcause, mtval, mcounteren, menvcfg, mcountinhibit;
+	uint64_t stvec, sscratch, sepc, scause, stval, scounteren, senvcfg, satp, stimecmp;
+	uint32_t fcsr;
+	struct rv_pmp pmp;
+
+	/* LR/SC reservation */
+	uint64_t res_addr, res_val;
+	bool     res_valid;
+
+	/* host rounding mode currently programmed, -1 unknown */
+	int host_rm;
+
+	struct rv_dec dcache[RV_DCACHE_SIZE];
+};
+
+/* Reset a hart (caller allocated, e.g. with calloc): M-mode at pc, registers zero. */
+void rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hartid, uint64_t pc);
+
+/* Run until rv_hart_stop() (from any thread, or from a device/watch callback); returns the
+ * number of instructions retired. max_insns 0 = no limit, else stop after about that many. */
+uint64_t rv_hart_run(struct rv_hart *h, uint64_t max_insns);
+
+void rv_hart_stop(struct rv_hart *h);
+
+/* Raise (level 1) or lower an interrupt line, from any thread: irq is RV_IRQ_MSI, RV_IRQ_MTI,
+ * RV_IRQ_MEI, RV_IRQ_SEI (the CLINT and PLIC drive these). Wakes the hart from WFI. */
+void rv_hart_set_irq(struct rv_hart *h, unsigned irq, int level);
+
+#endif

@@ -1,0 +1,417 @@
+/* F and D: arithmetic on the host's IEEE 754 unit with the guest's rounding mode programmed
+ * through fesetround() and the exception flags read back with fetestexcept(); what the host
+ * does differently from RISC-V (NaN results, min/max, comparisons, conversions to integers,
+ * NaN-boxing) is done by hand. Known gap: round-to-nearest-max-magnitude (RMM) is exact for
+ * conversions to integers only; arithmetic under RMM rounds ties to even. */
+#pragma GCC optimize("-frounding-math")
+#include <fenv.h>
+#include <math.h>
+
+#include "target/riscv/internal.h"
+
+#define CNAN_S 0x7fc00000u
+#define CNAN_D 0x7ff8000000000000ull
+
+#define NX 1u
+#define UF 2u
+#define OF 4u
+#define DZ 8u
+#define NV 16u
+
+/* Keep the compiler from moving arithmetic across fesetround/fetestexcept. */
+#if defined(__x86_64__)
+#define FP_OPAQUE(v) __asm__ volatile("" : "+x"(v))
+#else
+#define FP_OPAQUE(v) __asm__ volatile("" : "+w"(v))
+#endif
+
+static uint32_t f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+static uint64_t d2u(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
+static float u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+static double u2d(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
+
+static uint32_t rv_get_s_bits(const struct rv_hart *h, unsigned r)
+{
+	uint64_t v = h->f[r];
+	return (v >> 32) == 0xffffffffu ? (uint32_t)v : CNAN_S; /* NaN-boxing */
+}
+
+static float rv_get_s(const struct rv_hart *h, unsigned r) { return u2f(rv_get_s_bits(h, r)); }
+static double rv_get_d(const struct rv_hart *h, unsigned r) { return u2d(h->f[r]); }
+
+static void rv_set_s_bits(struct rv_hart *h, unsigned r, uint32_t b)
+{
+	h->f[r] = 0xffffffff00000000ull | b;
+}
+
+static void rv_set_s(struct rv_hart *h, unsigned r, float f)
+{
+	rv_set_s_bits(h, r, isnan(f) ? CNAN_S : f2u(f));
+}
+
+static void rv_set_d(struct rv_hart *h, unsigned r, double d)
+{
+	h->f[r] = isnan(d) ? CNAN_D : d2u(d);
+}
+
+static bool snan_s(uint32_t b) { return (b & 0x7f800000) == 0x7f800000 && (b & 0x7fffff) && !(b & 0x400000); }
+static bool snan_d(uint64_t b)
+{
+	return (b & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (b & 0xfffffffffffffull) &&
+	       !(b & 0x8000000000000ull);
+}
+
+/* Program the host for guest rounding mode rm (already resolved, 0..4) and clear flags. */
+static void rv_fp_begin(struct rv_hart *h, unsigned rm)
+{
+	static const int host[5] = { FE_TONEAREST, FE_TOWARDZERO, FE_DOWNWARD, FE_UPWARD,
+				     FE_TONEAREST };
+	if (h->host_rm != (int)rm) {
+		fesetround(host[rm]);
+		h->host_rm = (int)rm;
+	}
+	feclearexcept(FE_ALL_EXCEPT);
+}
+
+static void rv_fp_end(struct rv_hart *h)
+{
+	int      x = fetestexcept(FE_ALL_EXCEPT);
+	unsigned fl = 0;
+	if (x & FE_INVALID) fl |= NV;
+	if (x & FE_DIVBYZERO) fl |= DZ;
+	if (x & FE_OVERFLOW) fl |= OF;
+	if (x & FE_UNDERFLOW) fl |= UF;
+	if (x & FE_INEXACT) fl |= NX;
+	h->fcsr |= fl;
+}
+
+static unsigned rv_fclass(bool neg, bool inf, bool nan, bool snan, bool zero, bool sub)
+{
+	if (nan)
+		return snan ? 1u << 8 : 1u << 9;
+	if (inf)
+		return neg ? 1u << 0 : 1u << 7;
+	if (zero)
+		return neg ? 1u << 3 : 1u << 4;
+	if (sub)
+		return neg ? 1u << 2 : 1u << 5;
+	return neg ? 1u << 1 : 1u << 6;
+}
+
+/* Round x (not NaN) to an integer in guest mode rm without touching the host flags. */
+static double rv_round_int(double x, unsigned rm)
+{
+	switch (rm) {
+	case 1: return trunc(x);
+	case 2: return floor(x);
+	case 3: return ceil(x);
+	case 4: return round(x);
+	default: {
+		double r = round(x); /* ties away; fix ties to even */
+		if (fabs(r - x) == 0.5)
+			r = 2.0 * round(x / 2.0);
+		return r;
+	}
+	}
+}
+
+/* FCVT.{W,WU,L,LU}.{S,D}: saturating, NV for NaN and out of range, NX when inexact. */
+static uint64_t rv_fcvt_to_int(struct rv_hart *h, double x, unsigned kind, unsigned rm)
+{
+	static const double lo[4] = { -2147483648.0, 0.0, -9223372036854775808.0, 0.0 };
+	static const double hi[4] = { 2147483648.0, 4294967296.0, 9223372036854775808.0,
+				      18446744073709551616.0 };
+	static const uint64_t max[4] = { 0x7fffffffull, UINT64_MAX, INT64_MAX, UINT64_MAX };
+	static const uint64_t min[4] = { (uint64_t)(int64_t)INT32_MIN, 0, (uint64_t)INT64_MIN, 0 };
+
+	if (isnan(x)) {
+		h->fcsr |= NV;
+		return max[kind];
+	}
+	double r = rv_round_int(x, rm);
+	if (r < lo[kind]) {
+		h->fcsr |= NV;
+		return min[kind];
+	}
+	if (r >= hi[kind]) {
+		h->fcsr |= NV;
+		return max[kind];
+	}
+	if (r != x)
+		h->fcsr |= NX;
+	switch (kind) {
+	case 0: return (uint64_t)(int64_t)(int32_t)r;
+	case 1: return (uint64_t)(int64_t)(int32_t)(uint32_t)r;
+	case 2: return (uint64_t)(int64_t)r;
+	default: return (uint64_t)r;
+	}
+}
+
+static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
+{
+	unsigned rd = (insn >> 7) & 31, rs1 = (insn >> 15) & 31, rs2 = (insn >> 20) & 31;
+	unsigned f7 = insn >> 25, opc = insn & 0x7f, f3 = (insn >> 12) & 7;
+	uint32_t ab = rv_get_s_bits(h, rs1), bb = rv_get_s_bits(h, rs2);
+	float    a = u2f(ab), b = u2f(bb), r;
+
+	if (opc != 0x53) { /* fused multiply-add family */
+		float c = rv_get_s(h, insn >> 27);
+		if (opc == 0x4b || opc == 0x4f) a = -a;
+		if (opc == 0x47 || opc == 0x4f) c = -c;
+		if (isnan(c) && ((isinf(a) && b == 0) || (a == 0 && isinf(b))))
+			h->fcsr |= NV;
+		rv_fp_begin(h, rm);
+		FP_OPAQUE(a); FP_OPAQUE(b); FP_OPAQUE(c);
+		r = fmaf(a, b, c);
+		FP_OPAQUE(r);
+		rv_fp_end(h);
+		rv_set_s(h, rd, r);
+		return true;
+	}
+	switch (f7 >> 2) {
+	case 0x00: case 0x01: case 0x02: case 0x03: case 0x0b:
+		if ((f7 >> 2) == 0x0b && rs2 != 0)
+			return false;
+		rv_fp_begin(h, rm);
+		FP_OPAQUE(a); FP_OPAQUE(b);
+		switch (f7 >> 2) {
+		case 0x00: r = a + b; break;
+		case 0x01: r = a - b; break;
+		case 0x02: r = a * b; break;
+		case 0x03: r = a / b; break;
+		default:   r = sqrtf(a); break;
+		}
+		FP_OPAQUE(r);
+		rv_fp_end(h);
+		rv_set_s(h, rd, r);
+		return true;
+	case 0x04: {
+		uint32_t s;
+		if (f3 == 0) s = bb & 0x80000000u;
+		else if (f3 == 1) s = ~bb & 0x80000000u;
+		else if (f3 == 2) s = (ab ^ bb) & 0x80000000u;
+		else return false;
+		rv_set_s_bits(h, rd, (ab & 0x7fffffffu) | s);
+		return true;
+	}
+	case 0x05: {
+		if (f3 > 1)
+			return false;
+		if (snan_s(ab) || snan_s(bb))
+			h->fcsr |= NV;
+		uint32_t res;
+		if (isnan(a) && isnan(b)) res = CNAN_S;
+		else if (isnan(a)) res = bb;
+		else if (isnan(b)) res = ab;
+		else if (a == b) res = f3 == 0 ? (ab | bb) : (ab & bb); /* -0 < +0 */
+		else res = (f3 == 0) == (a < b) ? ab : bb;
+		rv_set_s_bits(h, rd, res);
+		return true;
+	}
+	case 0x08: /* FCVT.S.D */
+		if (rs2 != 1)
+			return false;
+		{
+			double d = rv_get_d(h, rs1);
+			rv_fp_begin(h, rm);
+			FP_OPAQUE(d);
+			r = (float)d;
+			FP_OPAQUE(r);
+			rv_fp_end(h);
+			rv_set_s(h, rd, r);
+		}
+		return true;
+	case 0x14: {
+		if (f3 > 2)
+			return false;
+		bool nan = isnan(a) || isnan(b);
+		if (f3 == 2 ? (snan_s(ab) || snan_s(bb)) : nan)
+			h->fcsr |= NV;
+		h->x[rd] = nan ? 0 : f3 == 0 ? a <= b : f3 == 1 ? a < b : a == b;
+		return true;
+	}
+	case 0x18:
+		if (rs2 > 3)
+			return false;
+		h->x[rd] = rv_fcvt_to_int(h, (double)a, rs2, rm);
+		return true;
+	case 0x1a: {
+		if (rs2 > 3)
+			return false;
+		uint64_t v = h->x[rs1];
+		rv_fp_begin(h, rm);
+		FP_OPAQUE(v);
+		switch (rs2) {
+		case 0: r = (float)(int32_t)v; break;
+		case 1: r = (float)(uint32_t)v; break;
+		case 2: r = (float)(int64_t)v; break;
+		default: r = (float)v; break;
+		}
+		FP_OPAQUE(r);
+		rv_fp_end(h);
+		rv_set_s(h, rd, r);
+		return true;
+	}
+	case 0x1c:
+		if (rs2 != 0)
+			return false;
+		if (f3 == 0)
+			h->x[rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)h->f[rs1]; /* FMV.X.W: raw bits */
+		else if (f3 == 1)
+			h->x[rd] = rv_fclass(ab >> 31, isinf(a), isnan(a), snan_s(ab), a == 0,
+					     fpclassify(a) == FP_SUBNORMAL);
+		else
+			return false;
+		return true;
+	case 0x1e:
+		if (rs2 != 0 || f3 != 0)
+			return false;
+		rv_set_s_bits(h, rd, (uint32_t)h->x[rs1]);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool rv_fp_exec_d(struct rv_hart *h, uint32_t insn, unsigned rm)
+{
+	unsigned rd = (insn >> 7) & 31, rs1 = (insn >> 15) & 31, rs2 = (insn >> 20) & 31;
+	unsigned f7 = insn >> 25, opc = insn & 0x7f, f3 = (insn >> 12) & 7;
+	uint64_t ab = h->f[rs1], bb = h->f[rs2];
+	double   a = u2d(ab), b = u2d(bb), r;
+
+	if (opc != 0x53) {
+		double c = rv_get_d(h, insn >> 27);
+		if (opc == 0x4b || opc == 0x4f) a = -a;
+		if (opc == 0x47 || opc == 0x4f) c = -c;
+		if (isnan(c) && ((isinf(a) && b == 0) || (a == 0 && isinf(b))))
+			h->fcsr |= NV;
+		rv_fp_begin(h, rm);
+		FP_OPAQUE(a); FP_OPAQUE(b); FP_OPAQUE(c);
+		r = fma(a, b, c);
+		FP_OPAQUE(r);
+		rv_fp_end(h);
+		rv_set_d(h, rd, r);
+		return true;
+	}
+	switch (f7 >> 2) {
+	case 0x00: case 0x01: case 0x02: case 0x03: case 0x0b:
+		if ((f7 >> 2) == 0x0b && rs2 != 0)
+			return false;
+		rv_fp_begin(h, rm);
+		FP_OPAQUE(a); FP_OPAQUE(b);
+		switch (f7 >> 2) {
+		case 0x00: r = a + b; break;
+		case 0x01: r = a - b; break;
+		case 0x02: r = a * b; break;
+		case 0x03: r = a / b; break;
+		default:   r = sqrt(a); break;
+		}
+		FP_OPAQUE(r);
+		rv_fp_end(h);
+		rv_set_d(h, rd, r);
+		return true;
+	case 0x04: {
+		uint64_t s, m = 1ull << 63;
+		if (f3 == 0) s = bb & m;
+		else if (f3 == 1) s = ~bb & m;
+		else if (f3 == 2) s = (ab ^ bb) & m;
+		else return false;
+		h->f[rd] = (ab & ~m) | s;
+		return true;
+	}
+	case 0x05: {
+		if (f3 > 1)
+			return false;
+		if (snan_d(ab) || snan_d(bb))
+			h->fcsr |= NV;
+		uint64_t res;
+		if (isnan(a) && isnan(b)) res = CNAN_D;
+		else if (isnan(a)) res = bb;
+		else if (isnan(b)) res = ab;
+		else if (a == b) res = f3 == 0 ? (ab | bb) : (ab & bb);
+		else res = (f3 == 0) == (a < b) ? ab : bb;
+		h->f[rd] = res;
+		return true;
+	}
+	case 0x08: /* FCVT.D.S */
+		if (rs2 != 0)
+			return false;
+		{
+			uint32_t sb = rv_get_s_bits(h, rs1);
+			if (snan_s(sb))
+				h->fcsr |= NV;
+			rv_set_d(h, rd, (double)u2f(sb));
+		}
+		return true;
+	case 0x14: {
+		if (f3 > 2)
+			return false;
+		bool nan = isnan(a) || isnan(b);
+		if (f3 == 2 ? (snan_d(ab) || snan_d(bb)) : nan)
+			h->fcsr |= NV;
+		h->x[rd] = nan ? 0 : f3 == 0 ? a <= b : f3 == 1 ? a < b : a == b;
+		return true;
+	}
+	case 0x18:
+		if (rs2 > 3)
+			return false;
+		h->x[rd] = rv_fcvt_to_int(h, a, rs2, rm);
+		return true;
+	case 0x1a: {
+		if (rs2 > 3)
+			return false;
+		uint64_t v = h->x[rs1];
+		rv_fp_begin(h, rm);
+		FP_OPAQUE(v);
+		switch (rs2) {
+		case 0: r = (double)(int32_t)v; break;
+		case 1: r = (double)(uint32_t)v; break;
+		case 2: r = (double)(int64_t)v; break;
+		default: r = (double)v; break;
+		}
+		FP_OPAQUE(r);
+		rv_fp_end(h);
+		rv_set_d(h, rd, r);
+		return true;
+	}
+	case 0x1c:
+		if (rs2 != 0)
+			return false;
+		if (f3 == 0)
+			h->x[rd] = ab;
+		else if (f3 == 1)
+			h->x[rd] = rv_fclass(ab >> 63, isinf(a), isnan(a), snan_d(ab), a == 0,
+					     fpclassify(a) == FP_SUBNORMAL);
+		else
+			return false;
+		return true;
+	case 0x1e:
+		if (rs2 != 0 || f3 != 0)
+			return false;
+		h->f[rd] = h->x[rs1];
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool rv_fp_exec(struct rv_hart *h, uint32_t insn)
+{
+	unsigned fmt = (insn >> 25) & 3, rm = (insn >> 12) & 7;
+
+	if (!(h->mstatus & MS_FS) || fmt > 1)
+		return false;
+	if (rm == 7)
+		rm = (h->fcsr >> 5) & 7;
+	/* rm is only checked where it is a rounding mode */
+	unsigned f5 = insn >> 27;
+	bool uses_rm = (insn & 0x7f) != 0x53 || f5 <= 3 || f5 == 0x0b || f5 == 0x08 ||
+		       f5 == 0x18 || f5 == 0x1a;
+	if (uses_rm && rm > 4)
+		return false;
+	bool ok = fmt == 0 ? rv_fp_exec_s(h, insn, rm) : rv_fp_exec_d(h, insn, rm);
+	if (ok)
+		rv_fs_dirty(h);
+	return ok;
+}

@@ -1,0 +1,86 @@
+/* The hart's life cycle: reset, the run loop (interrupt check at each block boundary, WFI
+ * sleeping on a futex), and the thread-safe entry points devices and boards use. */
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "target/riscv/exec.h"
+#include "target/riscv/internal.h"
+
+#define RV_BLOCK_BUDGET 4096
+
+void rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hartid, uint64_t pc)
+{
+	memset(h, 0, sizeof(*h));
+	h->env     = *env;
+	h->hartid  = hartid;
+	h->pc      = pc;
+	h->priv    = RV_PRIV_M;
+	h->misa    = (2ull << 62) | (1u << 0) | (1u << 2) | (1u << 3) | (1u << 5) | (1u << 8) |
+		     (1u << 12) | (1u << 18) | (1u << 20);
+	h->mstatus = (2ull << 32) | (2ull << 34); /* UXL = SXL = 64 */
+	h->host_rm = -1;
+	h->stimecmp = UINT64_MAX;
+	for (int i = 0; i < RV_DCACHE_SIZE; i++)
+		h->dcache[i].pc = 1; /* never a valid pc: instructions are 2-byte aligned */
+	rv_tlb_flush(h);
+}
+
+static void rv_futex(_Atomic uint32_t *word, int op, uint32_t val, const struct timespec *ts)
+{
+	syscall(SYS_futex, (uint32_t *)word, op, val, ts, NULL, 0);
+}
+
+/* WFI: sleep until an interrupt is pending (enabled or not, as the spec says) or stop. */
+static void rv_wfi_wait(struct rv_hart *h)
+{
+	while (!atomic_load(&h->stop)) {
+		if (rv_pending_irqs(h)) {
+			h->wfi = false;
+			return;
+		}
+		uint32_t lines = atomic_load(&h->irq_lines);
+		/* a bounded sleep: the Sstc timer and software bits are not futex-signalled */
+		struct timespec ts = { 0, 200000 };
+		rv_futex(&h->irq_lines, FUTEX_WAIT_PRIVATE, lines, &ts);
+	}
+}
+
+uint64_t rv_hart_run(struct rv_hart *h, uint64_t max_insns)
+{
+	uint64_t total = 0;
+
+	while (!atomic_load_explicit(&h->stop, memory_order_relaxed)) {
+		if (max_insns && total >= max_insns)
+			break;
+		if (h->wfi) {
+			rv_wfi_wait(h);
+			continue;
+		}
+		if (h->mie)
+			rv_take_interrupt(h);
+		uint64_t budget = RV_BLOCK_BUDGET;
+		if (max_insns && max_insns - total < budget)
+			budget = max_insns - total;
+		total += rv_exec_block(h, budget) + 1; /* +1: a trapping block still makes progress */
+	}
+	return total;
+}
+
+void rv_hart_stop(struct rv_hart *h)
+{
+	atomic_store(&h->stop, true);
+	rv_futex(&h->irq_lines, FUTEX_WAKE_PRIVATE, 1, NULL);
+}
+
+void rv_hart_set_irq(struct rv_hart *h, unsigned irq, int level)
+{
+	if (irq > 31)
+		return;
+	if (level)
+		atomic_fetch_or(&h->irq_lines, 1u << irq);
+	else
+		atomic_fetch_and(&h->irq_lines, ~(1u << irq));
+	rv_futex(&h->irq_lines, FUTEX_WAKE_PRIVATE, 1, NULL);
+}

@@ -1,0 +1,119 @@
+/* Private to the RV64 interpreter: CSR bit layouts, exception causes, and the inline fast
+ * paths of memory access (soft-TLB hit = one compare and one add) used by exec.c. */
+#ifndef CELLA_TARGET_RISCV_INTERNAL_H
+#define CELLA_TARGET_RISCV_INTERNAL_H
+
+#include <string.h>
+
+#include "target/riscv/cpu.h"
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+enum rv_exc {
+	RV_EXC_IMISALIGN = 0, RV_EXC_IFAULT = 1, RV_EXC_ILLEGAL = 2, RV_EXC_BREAK = 3,
+	RV_EXC_LMISALIGN = 4, RV_EXC_LFAULT = 5, RV_EXC_SMISALIGN = 6, RV_EXC_SFAULT = 7,
+	RV_EXC_ECALL_U = 8, RV_EXC_ECALL_S = 9, RV_EXC_ECALL_M = 11,
+	RV_EXC_IPAGE = 12, RV_EXC_LPAGE = 13, RV_EXC_SPAGE = 15,
+};
+
+enum rv_access { RV_ACC_R = 0, RV_ACC_W = 1, RV_ACC_X = 2 };
+
+/* mstatus fields */
+#define MS_SIE   (1ull << 1)
+#define MS_MIE   (1ull << 3)
+#define MS_SPIE  (1ull << 5)
+#define MS_UBE   (1ull << 6)
+#define MS_MPIE  (1ull << 7)
+#define MS_SPP   (1ull << 8)
+#define MS_MPP_SHIFT 11
+#define MS_MPP   (3ull << 11)
+#define MS_FS    (3ull << 13)
+#define MS_XS    (3ull << 15)
+#define MS_MPRV  (1ull << 17)
+#define MS_SUM   (1ull << 18)
+#define MS_MXR   (1ull << 19)
+#define MS_TVM   (1ull << 20)
+#define MS_TW    (1ull << 21)
+#define MS_TSR   (1ull << 22)
+#define MS_UXL   (3ull << 32)
+#define MS_SXL   (3ull << 34)
+#define MS_SD    (1ull << 63)
+
+#define SSTATUS_MASK (MS_SIE | MS_SPIE | MS_UBE | MS_SPP | MS_FS | MS_XS | MS_SUM | MS_MXR | \
+		      MS_UXL | MS_SD)
+
+#define MIP_S_MASK ((1u << RV_IRQ_SSI) | (1u << RV_IRQ_STI) | (1u << RV_IRQ_SEI))
+#define MIP_ALL    (MIP_S_MASK | (1u << RV_IRQ_MSI) | (1u << RV_IRQ_MTI) | (1u << RV_IRQ_MEI))
+
+#define RV_PAGE_MASK (~(uint64_t)0xfff)
+
+/* A pending exception: cause and tval, set by the slow paths before they return false. */
+struct rv_fault {
+	uint64_t cause, tval;
+};
+
+/* csr.c */
+bool rv_csr_access(struct rv_hart *h, unsigned csr, unsigned op, uint64_t src, uint64_t *old,
+		   bool write);
+void rv_raise(struct rv_hart *h, uint64_t cause, uint64_t tval);
+bool rv_take_interrupt(struct rv_hart *h);
+uint64_t rv_pending_irqs(struct rv_hart *h);
+bool rv_mret(struct rv_hart *h);
+bool rv_sret(struct rv_hart *h);
+void rv_set_priv(struct rv_hart *h, int priv);
+void rv_fs_dirty(struct rv_hart *h);
+
+/* mmu.c */
+void rv_tlb_flush(struct rv_hart *h);
+void rv_pmp_update(struct rv_hart *h);
+bool rv_load_slow(struct rv_hart *h, uint64_t va, unsigned size, uint64_t *val, struct rv_fault *f);
+bool rv_store_slow(struct rv_hart *h, uint64_t va, unsigned size, uint64_t val, struct rv_fault *f);
+/* host pointer to the instruction page holding va (fills tlb_x), or NULL with *f set */
+uint8_t *rv_fetch_page(struct rv_hart *h, uint64_t va, struct rv_fault *f);
+bool rv_fetch_slow(struct rv_hart *h, uint64_t va, uint32_t *bits, struct rv_fault *f);
+/* host pointer for an atomic access of size bytes at va (RAM only) */
+void *rv_atomic_ptr(struct rv_hart *h, uint64_t va, unsigned size, enum rv_access acc,
+		    struct rv_fault *f);
+
+/* decode.c */
+void rv_decode(struct rv_dec *d, uint32_t bits);
+
+/* fpu.c: one F/D instruction (not loads/stores); false = illegal instruction */
+bool rv_fp_exec(struct rv_hart *h, uint32_t insn);
+
+static inline bool rv_load(struct rv_hart *h, uint64_t va, unsigned size, uint64_t *val,
+			   struct rv_fault *f)
+{
+	struct rv_tlb *t = &h->tlb_r[(va >> 12) & (RV_TLB_SIZE - 1)];
+	if (likely(t->tag == (va & (RV_PAGE_MASK | (size - 1))))) {
+		const void *p = (const void *)(uintptr_t)(va + t->addend);
+		switch (size) {
+		case 1: *val = *(const uint8_t *)p; break;
+		case 2: { uint16_t v; memcpy(&v, p, 2); *val = v; break; }
+		case 4: { uint32_t v; memcpy(&v, p, 4); *val = v; break; }
+		default: memcpy(val, p, 8); break;
+		}
+		return true;
+	}
+	return rv_load_slow(h, va, size, val, f);
+}
+
+static inline bool rv_store(struct rv_hart *h, uint64_t va, unsigned size, uint64_t val,
+			    struct rv_fault *f)
+{
+	struct rv_tlb *t = &h->tlb_w[(va >> 12) & (RV_TLB_SIZE - 1)];
+	if (likely(t->tag == (va & (RV_PAGE_MASK | (size - 1))))) {
+		void *p = (void *)(uintptr_t)(va + t->addend);
+		switch (size) {
+		case 1: *(uint8_t *)p = (uint8_t)val; break;
+		case 2: { uint16_t v = (uint16_t)val; memcpy(p, &v, 2); break; }
+		case 4: { uint32_t v = (uint32_t)val; memcpy(p, &v, 4); break; }
+		default: memcpy(p, &val, 8); break;
+		}
+		return true;
+	}
+	return rv_store_slow(h, va, size, val, f);
+}
+
+#endif
