@@ -3,7 +3,10 @@
 
 #include "vm/machine.h"
 
+extern const struct vm_machine kvm_x86_64_machine;
+
 static const struct vm_machine *const vm_machines[] = {
+	&kvm_x86_64_machine,
 	NULL, /* keeps the table valid while a machine is being added: one line per machine above */
 };
 
