@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the KVM test guests with the host toolchain into DIR (default: a new temp dir, whose
 # path is printed): guest.bzImage (guest.c + entry.S, the command line picks the test) and
-# bench-first.bzImage / bench-io.bzImage (bench.S: both entry points, real-mode for QEMU and
+# bench-{first,io,idle}.bzImage (bench.S: both entry points, real-mode for QEMU and
 # 64-bit for cella, do the same thing).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +19,7 @@ $cc $cflags -o "$out/guest.elf" "$here/entry.S" "$here/guest.c"
 objcopy -O binary "$out/guest.elf" "$out/guest.bin"
 "$out/mkbzimage" "$out/guest.bin" "$out/guest.bzImage"
 
-for kind in first io; do
+for kind in first io idle; do
 	# shellcheck disable=SC2086
 	$cc $cflags -DBENCH_$(echo $kind | tr a-z A-Z) -o "$out/bench-$kind.elf" "$here/bench.S"
 	objcopy -O binary -j .text "$out/bench-$kind.elf" "$out/bench-$kind.bin"
