@@ -5,6 +5,7 @@
 #ifndef CELLA_HW_VIRTIO_VIRTIO_H
 #define CELLA_HW_VIRTIO_VIRTIO_H
 
+#include <endian.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
