@@ -148,6 +148,20 @@ int loop_add_poller(struct loop *l, const struct loop_poller_ops *ops, void *opa
 	return 0;
 }
 
+void loop_del_poller(struct loop *l, void *opaque)
+{
+	pthread_mutex_lock(&l->lock);
+	for (int i = 0; i < l->n_pollers; i++) {
+		if (l->poller[i].opaque != opaque)
+			continue;
+		memmove(&l->poller[i], &l->poller[i + 1],
+			(size_t)(l->n_pollers - i - 1) * sizeof(l->poller[0]));
+		l->n_pollers--;
+		break;
+	}
+	pthread_mutex_unlock(&l->lock);
+}
+
 void loop_run_once(struct loop *l, int timeout_ms)
 {
 	struct loop_pollset *ps = &l->ps;

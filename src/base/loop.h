@@ -42,6 +42,8 @@ void loop_del_fd(struct loop *l, int watch);
 
 int loop_add_poller(struct loop *l, const struct loop_poller_ops *ops, void *opaque,
 		    struct cerr *e);
+/* Remove the poller registered with opaque. Call with the loop stopped, or from its thread. */
+void loop_del_poller(struct loop *l, void *opaque);
 
 /* Make the loop re-read its watches now (after a device got new buffers, etc.). */
 void loop_wake(struct loop *l);
