@@ -129,3 +129,25 @@ expect_match uart-input-done "$out" '^ECHO done'
 
 # a guest without test= exits with 0x7f: the status is the guest's, not an error of cella's
 out=$(vm); expect_eq guest-status-passthrough "$?" 255
+
+# virtio-mmio devices (src/hw/virtio) at 0xd0000000 + i * 4 KiB on IRQ 5 + i, announced on
+# the command line; notifications through ioeventfd, interrupts through irqfd
+{ printf 'CELLA-DISK-0001\n'; head -c $((64 * 1024 - 16)) /dev/zero; } >"$work/disk.img"
+out=$(vm --drive "file=$work/disk.img" --console-file "$work/hvc.txt" --append test=boot); rc=$?
+expect_match virtio-cmdline "$out" '^CMDLINE virtio_mmio.device=4K@0xd0000000:5 virtio_mmio.device=4K@0xd0001000:6 test=boot$'
+out=$(vm --drive "file=$work/disk.img" --append test=blk); rc=$?
+expect_eq virtio-blk-exit-1 "$rc" 1
+expect_match virtio-blk-capacity "$out" '^BLK capacity=128 read-status=0'
+expect_match virtio-blk-sector0 "$out" '^SECTOR0 CELLA-DISK-0001\.$'
+expect_match virtio-blk-write-read "$out" '^BLK write-read ok'
+expect_eq virtio-blk-written-to-file "$(dd if="$work/disk.img" bs=1 skip=512 count=16 2>/dev/null)" \
+	CELLA-WRITE-TEST
+out=$(vm --drive "file=$work/disk.img,readonly" --append test=blk); rc=$?
+expect_eq virtio-blk-readonly-refuses-write "$rc" 7
+expect_match virtio-blk-readonly-reads "$out" '^SECTOR0 CELLA-DISK-0001\.$'
+out=$(vm --drive "file=$work/disk.img" --console-file "$work/hvc.txt" --append test=hvc); rc=$?
+expect_eq virtio-console-exit-1 "$rc" 1
+expect_eq virtio-console-file "$(cat "$work/hvc.txt")" "HVC hello from the guest"
+err=$(vm --drive "file=$work/nonexistent.img" --append test=blk); rc=$?
+expect_eq virtio-missing-disk-exit-1 "$rc" 1
+expect_match virtio-missing-disk-message "$err" "$work/nonexistent.img"

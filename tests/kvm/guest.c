@@ -13,7 +13,11 @@
  *                 trampoline, print the APIC ID it reports
  *   test=echo     copy serial input to output until 'q' (with LSR polling)
  *   test=uart     check the UART's scratch, loopback and interrupt identification registers
- *   test=io:N     N writes to port 0x80, then exit value 0 (exits-per-second benchmark) */
+ *   test=io:N     N writes to port 0x80, then exit value 0 (exits-per-second benchmark)
+ *   test=blk      drive the first virtio-blk device (found through `virtio_mmio.device=` on
+ *                 the command line): print its capacity and the start of sector 0, write
+ *                 sector 1 and read it back
+ *   test=hvc      write a line through the first virtio-console's transmit queue */
 #include <stdint.h>
 
 #define COM1       0x3f8
@@ -276,6 +280,166 @@ static uint32_t test_triple(void)
 	return 2;
 }
 
+/* --- virtio-mmio, polled (the guest keeps interrupts off) --------------------------------- */
+
+struct vdesc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+
+#define VQ_NUM   8
+#define VQ_AREA  0x300000  /* rings and buffers, above the guest image, below 4 MiB */
+#define VD_NEXT  1
+#define VD_WRITE 2
+
+static volatile uint8_t *vbase;
+
+static uint32_t vr(unsigned off)
+{
+	return *(volatile uint32_t *)(vbase + off);
+}
+
+static void vw(unsigned off, uint32_t v)
+{
+	*(volatile uint32_t *)(vbase + off) = v;
+}
+
+static uint64_t hexnum(const char *p)
+{
+	uint64_t v = 0;
+	for (;; p++) {
+		int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+		if (d < 0)
+			return v;
+		v = v * 16 + (uint64_t)d;
+	}
+}
+
+/* Find the first announced virtio-mmio device with this device ID and bring it to DRIVER_OK
+ * with queue q set up. */
+static int virtio_open(const char *cmdline, uint32_t id, unsigned q)
+{
+	for (const char *p = cmdline; (p = arg(p, "virtio_mmio.device=4K@0x")); ) {
+		vbase = (volatile uint8_t *)(uintptr_t)hexnum(p);
+		if (vr(0x000) != 0x74726976 || vr(0x004) != 2 || vr(0x008) != id)
+			continue;
+		vw(0x070, 0);
+		vw(0x070, 1 | 2);                      /* ACKNOWLEDGE, DRIVER */
+		vw(0x014, 1);
+		if (!(vr(0x010) & 1))                  /* VERSION_1 */
+			return -1;
+		vw(0x024, 1);
+		vw(0x020, 1);
+		vw(0x024, 0);
+		vw(0x020, 0);
+		vw(0x070, 1 | 2 | 8);                  /* FEATURES_OK */
+		if (!(vr(0x070) & 8))
+			return -1;
+		vw(0x030, q);
+		if (vr(0x034) < VQ_NUM)
+			return -1;
+		for (uint8_t *m = (uint8_t *)VQ_AREA; m < (uint8_t *)VQ_AREA + 0x3000; m++)
+			*m = 0;
+		vw(0x038, VQ_NUM);
+		vw(0x080, VQ_AREA);
+		vw(0x084, 0);
+		vw(0x090, VQ_AREA + 0x1000);
+		vw(0x094, 0);
+		vw(0x0a0, VQ_AREA + 0x2000);
+		vw(0x0a4, 0);
+		vw(0x044, 1);
+		vw(0x070, 1 | 2 | 8 | 4);              /* DRIVER_OK */
+		return 0;
+	}
+	return -1;
+}
+
+/* Post the chain starting at descriptor 0 on queue q and wait for the device to use it. */
+static int virtio_submit(unsigned q)
+{
+	volatile uint16_t *avail = (volatile uint16_t *)(VQ_AREA + 0x1000);
+	volatile uint16_t *used  = (volatile uint16_t *)(VQ_AREA + 0x2000);
+	uint16_t           want  = (uint16_t)(avail[1] + 1);
+
+	avail[2 + avail[1] % VQ_NUM] = 0;
+	__asm__ volatile("mfence" ::: "memory");
+	avail[1] = want;
+	__asm__ volatile("mfence" ::: "memory");
+	vw(0x050, q);
+	for (uint32_t i = 0; i < 1000000; i++)
+		if (used[1] == want)
+			return 0;
+	return -1;
+}
+
+static int blk_io(uint32_t type, uint64_t sector, uint8_t *data)
+{
+	struct vdesc *d   = (struct vdesc *)VQ_AREA;
+	uint8_t      *hdr = (uint8_t *)(VQ_AREA + 0x3000), *status = hdr + 16;
+
+	for (int i = 0; i < 16; i++)
+		hdr[i] = 0;
+	hdr[0] = (uint8_t)type;
+	for (int i = 0; i < 8; i++)
+		hdr[8 + i] = (uint8_t)(sector >> (8 * i));
+	*status = 0xff;
+	d[0] = (struct vdesc){ (uintptr_t)hdr, 16, VD_NEXT, 1 };
+	d[1] = (struct vdesc){ (uintptr_t)data, 512, (uint16_t)(VD_NEXT | (type == 0 ? VD_WRITE : 0)), 2 };
+	d[2] = (struct vdesc){ (uintptr_t)status, 1, VD_WRITE, 0 };
+	if (virtio_submit(0) < 0)
+		return -1;
+	return *status;
+}
+
+static uint32_t test_blk(const char *cmdline)
+{
+	uint8_t *buf = (uint8_t *)(VQ_AREA + 0x4000), *back = buf + 512;
+
+	if (virtio_open(cmdline, 2, 0) < 0) {
+		puts_("BLK no device\n");
+		return 2;
+	}
+	puts_("BLK capacity=");
+	putdec(vr(0x100) | (uint64_t)vr(0x104) << 32);
+	int st = blk_io(0, 0, buf);
+	puts_(" read-status=");
+	putdec((uint64_t)(uint32_t)st);
+	puts_("\nSECTOR0 ");
+	for (int i = 0; i < 16; i++)
+		putc_(buf[i] >= 0x20 && buf[i] < 0x7f ? (char)buf[i] : '.');
+	puts_("\n");
+	const char *stamp = "CELLA-WRITE-TEST";
+	for (int i = 0; i < 512; i++)
+		buf[i] = (uint8_t)(i < 16 ? stamp[i] : i);
+	if (st != 0 || blk_io(1, 1, buf) != 0 || blk_io(0, 1, back) != 0)
+		return 3;
+	for (int i = 0; i < 512; i++)
+		if (back[i] != buf[i])
+			return 4;
+	puts_("BLK write-read ok\n");
+	return 0;
+}
+
+static uint32_t test_hvc(const char *cmdline)
+{
+	static const char line[] = "HVC hello from the guest\n";
+	struct vdesc     *d       = (struct vdesc *)VQ_AREA;
+	char             *buf     = (char *)(VQ_AREA + 0x3000);
+
+	if (virtio_open(cmdline, 3, 1) < 0) {          /* queue 1: port 0's transmitq */
+		puts_("HVC no device\n");
+		return 2;
+	}
+	for (unsigned i = 0; i < sizeof(line) - 1; i++)
+		buf[i] = line[i];
+	d[0] = (struct vdesc){ (uintptr_t)buf, sizeof(line) - 1, 0, 0 };
+	if (virtio_submit(1) < 0)
+		return 3;
+	puts_("HVC sent\n");
+	return 0;
+}
+
 uint32_t guest_main(const uint8_t *bp);
 
 uint32_t guest_main(const uint8_t *bp)
@@ -303,6 +467,10 @@ uint32_t guest_main(const uint8_t *bp)
 		return test_echo();
 	if (word_is(t, "uart"))
 		return test_uart();
+	if (word_is(t, "blk"))
+		return test_blk(cmdline);
+	if (word_is(t, "hvc"))
+		return test_hvc(cmdline);
 	if (word_is(t, "io")) {
 		for (uint64_t n = number(t + 3); n; n--)
 			outb(0x80, 0);

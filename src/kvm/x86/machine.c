@@ -1,6 +1,7 @@
 /* The `x86_64` machine of `cella vm`: a KVM VM with the in-kernel PIC, I/O APIC and PIT, an
- * 8250 UART at 0x3f8 (IRQ 4) on the terminal, the legacy exit ports, and a Linux kernel booted
- * directly through its 64-bit entry. */
+ * 8250 UART at 0x3f8 (IRQ 4) on the terminal, the legacy exit ports, the virtio-mmio devices at
+ * 0xd0000000 + i * 4 KiB (IRQ 5 + i), and a Linux kernel booted directly through its 64-bit
+ * entry. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -15,6 +16,7 @@
 #include "hw/char/term.h"
 #include "hw/char/uart16550.h"
 #include "kvm/kvm.h"
+#include "kvm/virtio.h"
 #include "kvm/x86/boot.h"
 #include "kvm/x86/bzimage.h"
 #include "kvm/x86/cpu.h"
@@ -25,12 +27,18 @@
 #define X86_IDENTITY_ADDR 0xfffbc000ull  /* ...and one for its identity map, under the BIOS */
 #define X86_UART_PORT     0x3f8
 #define X86_UART_IRQ      4
+/* virtio-mmio windows in the 32-bit hole, on the ISA interrupts after the UART's (5..15) */
+#define X86_VIRTIO_BASE   0xd0000000ull
+#define X86_VIRTIO_IRQ    5
+#define X86_VIRTIO_MAX    11
 
 struct x86_machine {
 	struct kvm_vm     vm;
 	struct uart16550  uart;
 	struct term       term;
 	bool              uart_ready;
+	struct kvm_virtio virtio;
+	char              cmdline[BOOT_CMDLINE_MAX];
 };
 
 static size_t x86_console_input(void *opaque, const uint8_t *buf, size_t n)
@@ -52,9 +60,11 @@ static int x86_check_config(const struct vm_config *cfg, struct cerr *e)
 	if (cfg->bios && strcmp(cfg->bios, "none") != 0)
 		return cerr_usage(e, "vm: the x86_64 machine boots the kernel directly; "
 				  "--bios is not supported");
-	if (cfg->n_drives || cfg->n_nets || cfg->n_shares || cfg->rng || cfg->console_file)
-		return cerr_usage(e, "vm: the x86_64 machine has no virtio devices yet "
-				  "(--drive, --net, --9p, --rng, --console-file)");
+	unsigned n_virtio = (unsigned)(cfg->n_drives + cfg->n_nets + cfg->n_shares) + cfg->rng +
+			    (cfg->console_file != NULL);
+	if (n_virtio > X86_VIRTIO_MAX)
+		return cerr_usage(e, "vm: the x86_64 machine has room for %d virtio devices, not %u",
+				  X86_VIRTIO_MAX, n_virtio);
 	return 0;
 }
 
@@ -154,6 +164,19 @@ static int x86_boot(struct x86_machine *m, const struct vm_config *cfg, struct c
 	if (kvm_vm_add_ram(vm, 0, plan.low_ram, e) < 0 ||
 	    (plan.high_ram && kvm_vm_add_ram(vm, BOOT_HIGH_RAM, plan.high_ram, e) < 0))
 		return -1;
+
+	/* the devices come first on the command line: whatever follows " -- " is init's */
+	if (kvm_virtio_setup(&m->virtio, vm, cfg, X86_VIRTIO_BASE, X86_VIRTIO_IRQ, e) < 0 ||
+	    kvm_virtio_cmdline(&m->virtio, m->cmdline, sizeof(m->cmdline), e) < 0)
+		return -1;
+	size_t used = strlen(m->cmdline);
+	if ((size_t)snprintf(m->cmdline + used, sizeof(m->cmdline) - used, "%s%s",
+			     used && cmdline[0] ? " " : "", cmdline) >= sizeof(m->cmdline) - used)
+		return cerr_set(e, 0, "the command line is too long");
+	cmdline = m->cmdline;
+	if (boot_plan(&bz, cfg->mem_bytes, initrd_size, cmdline, &plan, e) < 0)
+		return -1;
+
 	if (boot_load(&vm->mem, &plan, (const uint8_t *)kernel, kernel_len, &bz, initrd_fd,
 		      cmdline, e) < 0 ||
 	    boot_write_mptable(&vm->mem, cfg->smp, e) < 0)
@@ -185,6 +208,8 @@ static int x86_run(const struct vm_config *cfg, struct cerr *e)
 	m->vm.kvm_fd = m->vm.vm_fd = -1;
 
 	int rc = x86_boot(m, cfg, e);
+	if (rc == 0)
+		rc = kvm_virtio_start(&m->virtio, e);
 	if (rc == 0) {
 		rc = term_start(&m->term, STDIN_FILENO, x86_console_input, x86_console_quit, m, e);
 		if (rc == 0) {
@@ -192,6 +217,7 @@ static int x86_run(const struct vm_config *cfg, struct cerr *e)
 			term_stop(&m->term);
 		}
 	}
+	kvm_virtio_free(&m->virtio);  /* its loop thread stops before the VM goes */
 	if (m->vm.vm_fd >= 0 || m->vm.kvm_fd >= 0)
 		kvm_vm_close(&m->vm);
 	if (m->uart_ready)
