@@ -151,3 +151,16 @@ expect_eq virtio-console-file "$(cat "$work/hvc.txt")" "HVC hello from the guest
 err=$(vm --drive "file=$work/nonexistent.img" --append test=blk); rc=$?
 expect_eq virtio-missing-disk-exit-1 "$rc" 1
 expect_match virtio-missing-disk-message "$err" "$work/nonexistent.img"
+
+# a terminal on stdin: raw mode while the guest runs, Ctrl-A x quits with status 0, and the
+# terminal settings are back afterwards (script(1) provides the pseudo-terminal)
+if command -v script >/dev/null; then
+	out=$( { sleep 0.5; printf 'ab\001x'; sleep 3; } | timeout 60 script -qec \
+		"stty -g; '$CELLA' vm --kernel '$K' --append test=echo; echo rc=\$?; stty -g" /dev/null \
+		| tr -d '\r')
+	expect_match ctrl-a-x-quits "$out" '^rc=0$'
+	before=$(printf '%s\n' "$out" | sed -n 1p); after=$(printf '%s\n' "$out" | tail -n 1)
+	expect_eq terminal-restored "$after" "$before"
+else
+	skip ctrl-a-x-quits "script(1) is missing"
+fi

@@ -58,6 +58,7 @@ static void *term_reader(void *arg)
 			} else if (t->escape) {
 				t->escape = false;
 				if (c == 'x' || c == 'X') {
+					term_deliver(t, out, m);  /* what was typed before */
 					t->quit(t->opaque);
 					return NULL;
 				}
