@@ -4,8 +4,11 @@
 #include "target/riscv/machine.h"
 #include "vm/machine.h"
 
+extern const struct vm_machine kvm_x86_64_machine;
+
 static const struct vm_machine *const vm_machines[] = {
 	&rv_machine_bare,
+	&kvm_x86_64_machine,
 	NULL, /* keeps the table valid while a machine is being added: one line per machine above */
 };
 

@@ -1,0 +1,124 @@
+/* Terminal input for a guest's serial console (see term.h). */
+#define _GNU_SOURCE
+#include "hw/char/term.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TERM_ESCAPE 0x01  /* Ctrl-A */
+
+/* Wait until fd is readable or term_stop was called; false on stop. */
+static bool term_wait(struct term *t, int fd, int timeout_ms)
+{
+	struct pollfd p[2] = {
+		{ .fd = t->wake[0], .events = POLLIN },
+		{ .fd = fd,         .events = POLLIN },
+	};
+
+	for (;;) {
+		int n = poll(p, fd >= 0 ? 2 : 1, timeout_ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n >= 0 && !(p[0].revents & POLLIN);
+	}
+}
+
+/* Hand bytes to the device, waiting while its FIFO is full. false when told to stop. */
+static bool term_deliver(struct term *t, const uint8_t *buf, size_t n)
+{
+	while (n) {
+		size_t took = t->deliver(t->opaque, buf, n);
+		buf += took;
+		n -= took;
+		if (n && !term_wait(t, -1, 1))
+			return false;
+	}
+	return true;
+}
+
+static void *term_reader(void *arg)
+{
+	struct term *t = arg;
+	uint8_t      in[256], out[257];
+
+	while (term_wait(t, t->in_fd, -1)) {
+		ssize_t n = read(t->in_fd, in, sizeof(in));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;  /* end of input: the guest keeps running without it */
+		size_t m = 0;
+		for (ssize_t i = 0; i < n; i++) {
+			uint8_t c = in[i];
+			if (!t->tty) {
+				out[m++] = c;
+			} else if (t->escape) {
+				t->escape = false;
+				if (c == 'x' || c == 'X') {
+					term_deliver(t, out, m);  /* what was typed before */
+					t->quit(t->opaque);
+					return NULL;
+				}
+				if (c != TERM_ESCAPE)
+					out[m++] = TERM_ESCAPE;
+				out[m++] = c;  /* Ctrl-A Ctrl-A sends one Ctrl-A */
+			} else if (c == TERM_ESCAPE) {
+				t->escape = true;
+			} else {
+				out[m++] = c;
+			}
+		}
+		if (!term_deliver(t, out, m))
+			break;
+	}
+	return NULL;
+}
+
+int term_start(struct term *t, int in_fd, size_t (*deliver)(void *, const uint8_t *, size_t),
+	       void (*quit)(void *), void *opaque, struct cerr *e)
+{
+	memset(t, 0, sizeof(*t));
+	t->in_fd   = in_fd;
+	t->deliver = deliver;
+	t->quit    = quit;
+	t->opaque  = opaque;
+	t->wake[0] = t->wake[1] = -1;
+	if (pipe2(t->wake, O_CLOEXEC) < 0)
+		return cerr_set(e, errno, "terminal: pipe");
+	if (isatty(in_fd) && tcgetattr(in_fd, &t->saved) == 0) {
+		struct termios raw = t->saved;
+		cfmakeraw(&raw);
+		raw.c_oflag |= OPOST | ONLCR;  /* keep the host's newline handling for output */
+		if (tcsetattr(in_fd, TCSANOW, &raw) == 0)
+			t->tty = true;
+	}
+	int rc = pthread_create(&t->thread, NULL, term_reader, t);
+	if (rc) {
+		term_stop(t);
+		return cerr_set(e, rc, "terminal: start the input thread");
+	}
+	t->started = true;
+	return 0;
+}
+
+void term_stop(struct term *t)
+{
+	if (t->started) {
+		while (write(t->wake[1], "x", 1) < 0 && errno == EINTR)
+			;
+		pthread_join(t->thread, NULL);
+		t->started = false;
+	}
+	if (t->tty) {
+		tcsetattr(t->in_fd, TCSANOW, &t->saved);
+		t->tty = false;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (t->wake[i] >= 0)
+			close(t->wake[i]);
+		t->wake[i] = -1;
+	}
+}

@@ -1,0 +1,166 @@
+# The x86_64 KVM machine with small purpose-built guests (tests/kvm/, built here with the host
+# gcc): boot_params as the guest sees it, exit statuses, SMP start-up, the UART, and refusal of
+# bad input. On a software-backed /dev/kvm every guest instruction is emulated, so each guest
+# does little.
+. "$CELLA_TOP/tests/lib.sh"
+
+if [ "$(uname -m)" != x86_64 ]; then skip all "not an x86_64 host"; exit 0; fi
+if ! command -v gcc >/dev/null || ! command -v objcopy >/dev/null; then
+	skip all "gcc/objcopy missing"; exit 0
+fi
+work=$(mktemp -d /tmp/cella-kvm-test.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+if ! "$CELLA_TOP/tests/kvm/build.sh" "$work" >"$work/build.log" 2>&1; then
+	fail build-guests "$(cat "$work/build.log")"; exit 0
+fi
+K=$work/guest.bzImage
+
+# --- bad input: refused before KVM is touched, so these run on any host ----------------------
+err=$("$CELLA" vm --arch x86_64 2>&1); rc=$?
+expect_eq no-kernel-exit-2 "$rc" 2
+expect_match no-kernel-message "$err" 'needs --kernel FILE'
+
+err=$("$CELLA" vm --kernel "$work/nonexistent" 2>&1); rc=$?
+expect_eq missing-kernel-exit-1 "$rc" 1
+expect_match missing-kernel-names-path "$err" "open \`$work/nonexistent\`: No such file"
+
+err=$("$CELLA" vm --kernel "$work/guest.elf" 2>&1); rc=$?
+expect_eq elf-kernel-exit-1 "$rc" 1
+expect_match elf-kernel-message "$err" 'not a bzImage: no "HdrS"'
+
+head -c 1500 "$K" >"$work/trunc"
+err=$("$CELLA" vm --kernel "$work/trunc" 2>&1); rc=$?
+expect_eq truncated-kernel-exit-1 "$rc" 1
+expect_match truncated-kernel-message "$err" 'truncated bzImage'
+
+patch_byte() { # file offset byte
+	printf "\\$(printf '%03o' "$3")" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+cp "$K" "$work/old"; patch_byte "$work/old" $((0x206)) 0x0a
+err=$("$CELLA" vm --kernel "$work/old" 2>&1); rc=$?
+expect_eq old-protocol-exit-1 "$rc" 1
+expect_match old-protocol-message "$err" 'boot protocol 2.10 is too old'
+
+cp "$K" "$work/k32"; patch_byte "$work/k32" $((0x236)) 0
+err=$("$CELLA" vm --kernel "$work/k32" 2>&1); rc=$?
+expect_eq no-64bit-entry-exit-1 "$rc" 1
+expect_match no-64bit-entry-message "$err" 'no 64-bit entry point'
+
+err=$("$CELLA" vm --kernel "$K" -m 1M 2>&1); rc=$?
+expect_eq too-little-memory-exit-1 "$rc" 1
+expect_match too-little-memory-message "$err" 'too little: the kernel runs at 0x100000'
+
+head -c $((3 << 20)) /dev/zero >"$work/big-initrd"
+err=$("$CELLA" vm --kernel "$K" -m 4M --initrd "$work/big-initrd" 2>&1); rc=$?
+expect_eq initrd-too-big-exit-1 "$rc" 1
+expect_match initrd-too-big-message "$err" 'initrd \(3072 KiB\) does not fit'
+
+err=$("$CELLA" vm --kernel "$K" --initrd "$work/nonexistent" 2>&1); rc=$?
+expect_eq missing-initrd-exit-1 "$rc" 1
+expect_match missing-initrd-names-path "$err" "initrd \`$work/nonexistent\`"
+
+err=$("$CELLA" vm --kernel "$K" --append "$(head -c 3000 /dev/zero | tr '\0' a)" 2>&1); rc=$?
+expect_eq cmdline-too-long-exit-1 "$rc" 1
+expect_match cmdline-too-long-message "$err" 'command line has 3000 bytes, the kernel takes at most 2047'
+
+err=$(CELLA_KVM_DEVICE=$work/no-kvm "$CELLA" vm --kernel "$K" 2>&1); rc=$?
+expect_eq missing-kvm-exit-1 "$rc" 1
+expect_match missing-kvm-message "$err" "open \`$work/no-kvm\`: No such file or directory.*cella host"
+
+err=$(CELLA_KVM_DEVICE=/dev/null "$CELLA" vm --kernel "$K" 2>&1); rc=$?
+expect_eq not-kvm-exit-1 "$rc" 1
+expect_match not-kvm-message "$err" 'KVM_GET_API_VERSION'
+
+# --- guests: need a usable /dev/kvm ------------------------------------------------------------
+if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	skip guests "/dev/kvm is missing or not accessible"; exit 0
+fi
+vm() { timeout 60 "$CELLA" vm --kernel "$K" "$@" 2>&1; }
+
+# boot_params: command line, e820 (64 MiB: base memory, the MP-table KiB, RAM from 1 MiB), the
+# initrd at the top of RAM with the right size and contents (the guest's checksum: s = s*31 + b)
+head -c 5000 /dev/urandom >"$work/initrd"
+sum=$(od -An -v -tu1 "$work/initrd" | awk '{ for (i = 1; i <= NF; i++) s = (s * 31 + $i) % 4294967296 }
+	END { printf "%x", s }')
+out=$(vm -m 64M --initrd "$work/initrd" --append "test=boot console=ttyS0 words 'quoted'"); rc=$?
+expect_eq boot-params-exit-0 "$rc" 0
+expect_match boot-params-loader "$out" '^BOOT loader=ff version=20f magic=HdrS rsi=7000'
+expect_match boot-params-cmdline "$out" "^CMDLINE test=boot console=ttyS0 words 'quoted'"
+expect_match boot-params-e820-count "$out" '^E820 n=3'
+expect_match boot-params-e820-low "$out" '^E820 0 9fc00 1'
+expect_match boot-params-e820-reserved "$out" '^E820 9fc00 400 2'
+expect_match boot-params-e820-ram "$out" '^E820 100000 3f00000 1'
+expect_match boot-params-initrd "$out" "^INITRD addr=$(printf '%x' $(( ((64 << 20) - 5000) & ~0xfff ))) size=5000 sum=$sum"
+expect_match boot-params-self-check "$out" '^BOOT-CHECK ok'
+
+# more than 3 GiB: RAM stops at the PCI hole and continues at 4 GiB
+out=$(vm -m 3200M --append test=boot); rc=$?
+expect_eq high-memory-exit-0 "$rc" 0
+expect_match high-memory-e820-low "$out" '^E820 100000 bff00000 1'
+expect_match high-memory-e820-high "$out" '^E820 100000000 8000000 1'
+
+# exit statuses: debug-exit port (QEMU's convention), i8042 reset, triple fault
+out=$(vm --append test=exit:5); expect_eq debug-exit-5 "$?" 11
+out=$(vm --append test=exit:0); expect_eq debug-exit-0 "$?" 1
+out=$(vm --append test=exit:127); expect_eq debug-exit-127 "$?" 255
+out=$(vm --append test=reboot); expect_eq i8042-reset-exit-0 "$?" 0
+out=$(vm --append test=triple); rc=$?
+expect_eq triple-fault-exit-0 "$rc" 0
+expect_match triple-fault-ran "$out" '^TRIPLE'
+
+# SMP: vCPU 1 waits for INIT-SIPI in the in-kernel LAPIC; the guest starts it in real mode
+out=$(vm --smp 2 --append test=smp); rc=$?
+expect_eq smp-exit-1 "$rc" 1
+expect_match smp-bsp-apic-id "$out" '^CPU0 apic=0 logical=2'
+expect_match smp-ap-apic-id "$out" '^CPU1 apic=1'
+expect_match smp-ok "$out" '^SMP ok'
+out=$(vm --smp 1 --append test=smp); rc=$?
+expect_eq smp-no-ap-exit-5 "$rc" 5
+expect_match smp-no-ap-message "$out" 'AP did not start'
+
+# the UART: registers as a Linux driver probes them, and input from stdin
+out=$(vm --append test=uart); rc=$?
+expect_eq uart-registers-exit-1 "$rc" 1
+expect_match uart-registers "$out" '^UART ok'
+out=$(printf 'hello, guestq' | timeout 60 "$CELLA" vm --kernel "$K" --append test=echo 2>&1); rc=$?
+expect_eq uart-input-exit-1 "$rc" 1
+expect_match uart-input-echoed "$out" '^hello, guest$'
+expect_match uart-input-done "$out" '^ECHO done'
+
+# a guest without test= exits with 0x7f: the status is the guest's, not an error of cella's
+out=$(vm); expect_eq guest-status-passthrough "$?" 255
+
+# virtio-mmio devices (src/hw/virtio) at 0xd0000000 + i * 4 KiB on IRQ 5 + i, announced on
+# the command line; notifications through ioeventfd, interrupts through irqfd
+{ printf 'CELLA-DISK-0001\n'; head -c $((64 * 1024 - 16)) /dev/zero; } >"$work/disk.img"
+out=$(vm --drive "file=$work/disk.img" --console-file "$work/hvc.txt" --append test=boot); rc=$?
+expect_match virtio-cmdline "$out" '^CMDLINE virtio_mmio.device=4K@0xd0000000:5 virtio_mmio.device=4K@0xd0001000:6 test=boot$'
+out=$(vm --drive "file=$work/disk.img" --append test=blk); rc=$?
+expect_eq virtio-blk-exit-1 "$rc" 1
+expect_match virtio-blk-capacity "$out" '^BLK capacity=128 read-status=0'
+expect_match virtio-blk-sector0 "$out" '^SECTOR0 CELLA-DISK-0001\.$'
+expect_match virtio-blk-write-read "$out" '^BLK write-read ok'
+expect_eq virtio-blk-written-to-file "$(dd if="$work/disk.img" bs=1 skip=512 count=16 2>/dev/null)" \
+	CELLA-WRITE-TEST
+out=$(vm --drive "file=$work/disk.img,readonly" --append test=blk); rc=$?
+expect_eq virtio-blk-readonly-refuses-write "$rc" 7
+expect_match virtio-blk-readonly-reads "$out" '^SECTOR0 CELLA-DISK-0001\.$'
+out=$(vm --drive "file=$work/disk.img" --console-file "$work/hvc.txt" --append test=hvc); rc=$?
+expect_eq virtio-console-exit-1 "$rc" 1
+expect_eq virtio-console-file "$(cat "$work/hvc.txt")" "HVC hello from the guest"
+err=$(vm --drive "file=$work/nonexistent.img" --append test=blk); rc=$?
+expect_eq virtio-missing-disk-exit-1 "$rc" 1
+expect_match virtio-missing-disk-message "$err" "$work/nonexistent.img"
+
+# a terminal on stdin: raw mode while the guest runs, Ctrl-A x quits with status 0, and the
+# terminal settings are back afterwards (script(1) provides the pseudo-terminal)
+if command -v script >/dev/null; then
+	out=$( { sleep 0.5; printf 'ab\001x'; sleep 3; } | timeout 60 script -qec \
+		"stty -g; '$CELLA' vm --kernel '$K' --append test=echo; echo rc=\$?; stty -g" /dev/null \
+		| tr -d '\r')
+	expect_match ctrl-a-x-quits "$out" '^rc=0$'
+	before=$(printf '%s\n' "$out" | sed -n 1p); after=$(printf '%s\n' "$out" | tail -n 1)
+	expect_eq terminal-restored "$after" "$before"
+else
+	skip ctrl-a-x-quits "script(1) is missing"
+fi

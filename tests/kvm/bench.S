@@ -1,0 +1,53 @@
+/* Benchmark guests, each with two entries doing the same thing, so cella (64-bit entry at
+ * +0x200 of the kernel) and QEMU (real-mode setup code, entered at 0x200 of the bzImage)
+ * run the same work. BENCH_FIRST: the first instruction writes to the debug-exit port.
+ * BENCH_IO: 100000 writes to port 0x80, then the debug-exit port. BENCH_IDLE: halts with
+ * interrupts off, for sampling the monitor's memory while the guest sits still. */
+#define IO_LOOPS 100000
+
+	.section .text, "ax"
+	.code64
+	.globl _start
+_start:
+	cli
+1:	hlt
+	jmp 1b
+	.org 0x200
+startup_64:
+#ifdef BENCH_IDLE
+	cli
+6:	hlt
+	jmp 6b
+#endif
+#ifdef BENCH_IO
+	mov $IO_LOOPS, %ecx
+2:	out %al, $0x80
+	dec %ecx
+	jnz 2b
+#endif
+	mov $0x501, %dx
+	xor %eax, %eax
+	out %al, (%dx)
+3:	hlt
+	jmp 3b
+
+	.section .realmode, "ax"
+	.code16
+#ifdef BENCH_IDLE
+	cli
+7:	hlt
+	jmp 7b
+#endif
+#ifdef BENCH_IO
+	mov $IO_LOOPS, %ecx
+4:	out %al, $0x80
+	dec %ecx
+	jnz 4b
+#endif
+	mov $0x501, %dx
+	xor %eax, %eax
+	out %al, (%dx)
+5:	hlt
+	jmp 5b
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,481 @@
+/* The KVM test guest: a tiny freestanding x86-64 program booted by `cella vm` through the
+ * bzImage 64-bit entry. The kernel command line picks what it does (`test=NAME`); it reports
+ * on the serial port (0x3f8) and ends through the debug-exit port 0x501 (cella exits with
+ * (value << 1) | 1) or, when told to, the i8042 reset (cella exits 0). Kept short: on a
+ * software-backed /dev/kvm every instruction is emulated by the host kernel.
+ *
+ *   test=boot     print what boot_params holds (loader, command line, e820, initrd and a
+ *                 checksum of it), check it is consistent, reset through the i8042 when it is
+ *   test=exit:N   exit through the debug-exit port with value N
+ *   test=reboot   reset through the i8042 (cella exits 0)
+ *   test=triple   triple-fault (KVM shutdown exit; cella exits 0, like a reboot)
+ *   test=smp      print the BSP's APIC ID, start vCPU 1 with INIT-SIPI into a real-mode
+ *                 trampoline, print the APIC ID it reports
+ *   test=echo     copy serial input to output until 'q' (with LSR polling)
+ *   test=uart     check the UART's scratch, loopback and interrupt identification registers
+ *   test=io:N     N writes to port 0x80, then exit value 0 (exits-per-second benchmark)
+ *   test=blk      drive the first virtio-blk device (found through `virtio_mmio.device=` on
+ *                 the command line): print its capacity and the start of sector 0, write
+ *                 sector 1 and read it back
+ *   test=hvc      write a line through the first virtio-console's transmit queue */
+#include <stdint.h>
+
+#define COM1       0x3f8
+#define DEBUG_EXIT 0x501
+#define ZP_CMDLINE 0x228
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+
+static void putc_(char c)
+{
+	outb(COM1, (uint8_t)c);
+}
+
+static void puts_(const char *s)
+{
+	while (*s)
+		putc_(*s++);
+}
+
+static void puthex(uint64_t v)
+{
+	char buf[17];
+	int  i = 16;
+
+	buf[i] = 0;
+	do {
+		buf[--i] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	puts_(buf + i);
+}
+
+static void putdec(uint64_t v)
+{
+	char buf[21];
+	int  i = 20;
+
+	buf[i] = 0;
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	puts_(buf + i);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+/* The value after "key" in the command line (a pointer into it), or 0. */
+static const char *arg(const char *cmdline, const char *key)
+{
+	for (const char *p = cmdline; *p; p++) {
+		if (p != cmdline && p[-1] != ' ')
+			continue;
+		const char *k = key, *q = p;
+		while (*k && *q == *k)
+			k++, q++;
+		if (!*k)
+			return q;
+	}
+	return 0;
+}
+
+static int word_is(const char *p, const char *w)
+{
+	while (*w && *p == *w)
+		p++, w++;
+	return !*w && (*p == 0 || *p == ' ' || *p == ':');
+}
+
+static uint64_t number(const char *p)
+{
+	uint64_t v = 0;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	return v;
+}
+
+static void reset_i8042(void)
+{
+	outb(0x64, 0xfe);
+}
+
+static int in_ram(const uint8_t *bp, uint64_t addr, uint64_t len)
+{
+	int n = bp[0x1e8];
+	for (int i = 0; i < n; i++) {
+		const uint8_t *e = bp + 0x2d0 + 20 * i;
+		uint64_t       a = rd64(e), s = rd64(e + 8);
+		if (rd32(e + 16) == 1 && addr >= a && addr + len <= a + s)
+			return 1;
+	}
+	return 0;
+}
+
+static uint32_t test_boot(const uint8_t *bp, const char *cmdline)
+{
+	int ok = 1;
+
+	puts_("BOOT loader=");
+	puthex(bp[0x210]);
+	puts_(" version=");
+	puthex(bp[0x206] | bp[0x207] << 8);
+	puts_(" magic=");
+	puts_(rd32(bp + 0x202) == 0x53726448 ? "HdrS" : "bad");
+	puts_(" rsi=");
+	puthex((uintptr_t)bp);
+	puts_("\nCMDLINE ");
+	puts_(cmdline);
+	puts_("\n");
+	ok &= bp[0x210] == 0xff && rd32(bp + 0x202) == 0x53726448;
+	ok &= in_ram(bp, rd32(bp + ZP_CMDLINE), 1);
+
+	int n = bp[0x1e8];
+	puts_("E820 n=");
+	putdec((uint64_t)n);
+	puts_("\n");
+	uint64_t last_end = 0;
+	for (int i = 0; i < n; i++) {
+		const uint8_t *e = bp + 0x2d0 + 20 * i;
+		puts_("E820 ");
+		puthex(rd64(e));
+		puts_(" ");
+		puthex(rd64(e + 8));
+		puts_(" ");
+		putdec(rd32(e + 16));
+		puts_("\n");
+		ok &= rd64(e) >= last_end && rd64(e + 8) != 0;  /* sorted, no overlap */
+		last_end = rd64(e) + rd64(e + 8);
+	}
+
+	uint32_t addr = rd32(bp + 0x218), size = rd32(bp + 0x21c), sum = 0;
+	if (size) {
+		const uint8_t *p = (const uint8_t *)(uintptr_t)addr;
+		for (uint32_t i = 0; i < size; i++)
+			sum = sum * 31 + p[i];
+		ok &= (addr & 0xfff) == 0 && in_ram(bp, addr, size) &&
+		      addr + (uint64_t)size <= rd32(bp + 0x22c) + 1ull;
+	}
+	puts_("INITRD addr=");
+	puthex(addr);
+	puts_(" size=");
+	putdec(size);
+	puts_(" sum=");
+	puthex(sum);
+	puts_(ok ? "\nBOOT-CHECK ok\n" : "\nBOOT-CHECK fail\n");
+	if (ok)
+		reset_i8042();
+	return 1;
+}
+
+extern const char tramp_start[], tramp_end[], tramp_apic[], tramp_flag[];
+
+static uint32_t test_smp(void)
+{
+	volatile uint32_t *lapic = (volatile uint32_t *)0xfee00000;
+	uint8_t           *dst   = (uint8_t *)0x8000;
+	uint32_t           a, b, c, d;
+
+	cpuid(1, &a, &b, &c, &d);
+	puts_("CPU0 apic=");
+	putdec(b >> 24);
+	puts_(" logical=");
+	putdec((b >> 16) & 0xff);
+	puts_("\n");
+	for (const char *p = tramp_start; p < tramp_end; p++)
+		*dst++ = (uint8_t)*p;
+	volatile uint32_t *flag = (volatile uint32_t *)(0x8000 + (tramp_flag - tramp_start));
+	volatile uint32_t *apic = (volatile uint32_t *)(0x8000 + (tramp_apic - tramp_start));
+
+	lapic[0xf0 / 4] |= 0x100;             /* software-enable the local APIC */
+	lapic[0x310 / 4] = 1u << 24;          /* destination: APIC ID 1 */
+	lapic[0x300 / 4] = 0x4500;            /* INIT, level assert */
+	lapic[0x310 / 4] = 1u << 24;
+	lapic[0x300 / 4] = 0x4600 | 0x08;     /* Startup IPI: start at 0x08 << 12 = 0x8000 */
+	for (uint32_t i = 0; i < 500000 && !*flag; i++)
+		__asm__ volatile("pause");
+	if (!*flag) {
+		puts_("AP did not start\n");
+		return 2;
+	}
+	puts_("CPU1 apic=");
+	putdec(*apic);
+	puts_("\nSMP ok\n");
+	return 0;
+}
+
+static uint32_t test_echo(void)
+{
+	puts_("ECHO ready\n");
+	for (;;) {
+		while (!(inb(COM1 + 5) & 1))
+			;
+		char c = (char)inb(COM1);
+		if (c == 'q')
+			break;
+		putc_(c);
+	}
+	puts_("\nECHO done\n");
+	return 0;
+}
+
+static uint32_t test_uart(void)
+{
+	int ok = 1;
+
+	outb(COM1 + 7, 0xa5);
+	ok &= inb(COM1 + 7) == 0xa5;                 /* scratch */
+	outb(COM1 + 3, 0x80);                        /* DLAB: divisor latch */
+	outb(COM1 + 0, 0x01);
+	outb(COM1 + 1, 0x00);
+	ok &= inb(COM1 + 0) == 0x01;
+	outb(COM1 + 3, 0x03);                        /* 8N1 */
+	outb(COM1 + 2, 0xc7);                        /* FIFO on, cleared, trigger 14 */
+	ok &= (inb(COM1 + 2) & 0xc0) == 0xc0;        /* a 16550A */
+	outb(COM1 + 4, 0x10 | 0x0a);                 /* loopback with RTS and OUT2 */
+	ok &= (inb(COM1 + 6) & 0xf0) == 0x90;        /* CTS and DCD follow them */
+	outb(COM1, 'Z');
+	ok &= (inb(COM1 + 5) & 1) && inb(COM1) == 'Z';
+	ok &= !(inb(COM1 + 5) & 1);
+	outb(COM1 + 4, 0x0b);                        /* loopback off */
+	outb(COM1 + 1, 0x02);                        /* THR-empty interrupt */
+	ok &= (inb(COM1 + 2) & 0x0f) == 0x02;        /* reported ... */
+	ok &= (inb(COM1 + 2) & 0x0f) == 0x01;        /* ... and acknowledged by reading IIR */
+	outb(COM1 + 1, 0x00);
+	puts_(ok ? "UART ok\n" : "UART fail\n");
+	return ok ? 0 : 2;
+}
+
+static uint32_t test_triple(void)
+{
+	static const struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} no_idt = { 0, 0 };
+	puts_("TRIPLE\n");
+	__asm__ volatile("lidt %0; ud2" : : "m"(no_idt));
+	return 2;
+}
+
+/* --- virtio-mmio, polled (the guest keeps interrupts off) --------------------------------- */
+
+struct vdesc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+
+#define VQ_NUM   8
+#define VQ_AREA  0x300000  /* rings and buffers, above the guest image, below 4 MiB */
+#define VD_NEXT  1
+#define VD_WRITE 2
+
+static volatile uint8_t *vbase;
+
+static uint32_t vr(unsigned off)
+{
+	return *(volatile uint32_t *)(vbase + off);
+}
+
+static void vw(unsigned off, uint32_t v)
+{
+	*(volatile uint32_t *)(vbase + off) = v;
+}
+
+static uint64_t hexnum(const char *p)
+{
+	uint64_t v = 0;
+	for (;; p++) {
+		int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+		if (d < 0)
+			return v;
+		v = v * 16 + (uint64_t)d;
+	}
+}
+
+/* Find the first announced virtio-mmio device with this device ID and bring it to DRIVER_OK
+ * with queue q set up. */
+static int virtio_open(const char *cmdline, uint32_t id, unsigned q)
+{
+	for (const char *p = cmdline; (p = arg(p, "virtio_mmio.device=4K@0x")); ) {
+		vbase = (volatile uint8_t *)(uintptr_t)hexnum(p);
+		if (vr(0x000) != 0x74726976 || vr(0x004) != 2 || vr(0x008) != id)
+			continue;
+		vw(0x070, 0);
+		vw(0x070, 1 | 2);                      /* ACKNOWLEDGE, DRIVER */
+		vw(0x014, 1);
+		if (!(vr(0x010) & 1))                  /* VERSION_1 */
+			return -1;
+		vw(0x024, 1);
+		vw(0x020, 1);
+		vw(0x024, 0);
+		vw(0x020, 0);
+		vw(0x070, 1 | 2 | 8);                  /* FEATURES_OK */
+		if (!(vr(0x070) & 8))
+			return -1;
+		vw(0x030, q);
+		if (vr(0x034) < VQ_NUM)
+			return -1;
+		for (uint8_t *m = (uint8_t *)VQ_AREA; m < (uint8_t *)VQ_AREA + 0x3000; m++)
+			*m = 0;
+		vw(0x038, VQ_NUM);
+		vw(0x080, VQ_AREA);
+		vw(0x084, 0);
+		vw(0x090, VQ_AREA + 0x1000);
+		vw(0x094, 0);
+		vw(0x0a0, VQ_AREA + 0x2000);
+		vw(0x0a4, 0);
+		vw(0x044, 1);
+		vw(0x070, 1 | 2 | 8 | 4);              /* DRIVER_OK */
+		return 0;
+	}
+	return -1;
+}
+
+/* Post the chain starting at descriptor 0 on queue q and wait for the device to use it. */
+static int virtio_submit(unsigned q)
+{
+	volatile uint16_t *avail = (volatile uint16_t *)(VQ_AREA + 0x1000);
+	volatile uint16_t *used  = (volatile uint16_t *)(VQ_AREA + 0x2000);
+	uint16_t           want  = (uint16_t)(avail[1] + 1);
+
+	avail[2 + avail[1] % VQ_NUM] = 0;
+	__asm__ volatile("mfence" ::: "memory");
+	avail[1] = want;
+	__asm__ volatile("mfence" ::: "memory");
+	vw(0x050, q);
+	for (uint32_t i = 0; i < 1000000; i++)
+		if (used[1] == want)
+			return 0;
+	return -1;
+}
+
+static int blk_io(uint32_t type, uint64_t sector, uint8_t *data)
+{
+	struct vdesc *d   = (struct vdesc *)VQ_AREA;
+	uint8_t      *hdr = (uint8_t *)(VQ_AREA + 0x3000), *status = hdr + 16;
+
+	for (int i = 0; i < 16; i++)
+		hdr[i] = 0;
+	hdr[0] = (uint8_t)type;
+	for (int i = 0; i < 8; i++)
+		hdr[8 + i] = (uint8_t)(sector >> (8 * i));
+	*status = 0xff;
+	d[0] = (struct vdesc){ (uintptr_t)hdr, 16, VD_NEXT, 1 };
+	d[1] = (struct vdesc){ (uintptr_t)data, 512, (uint16_t)(VD_NEXT | (type == 0 ? VD_WRITE : 0)), 2 };
+	d[2] = (struct vdesc){ (uintptr_t)status, 1, VD_WRITE, 0 };
+	if (virtio_submit(0) < 0)
+		return -1;
+	return *status;
+}
+
+static uint32_t test_blk(const char *cmdline)
+{
+	uint8_t *buf = (uint8_t *)(VQ_AREA + 0x4000), *back = buf + 512;
+
+	if (virtio_open(cmdline, 2, 0) < 0) {
+		puts_("BLK no device\n");
+		return 2;
+	}
+	puts_("BLK capacity=");
+	putdec(vr(0x100) | (uint64_t)vr(0x104) << 32);
+	int st = blk_io(0, 0, buf);
+	puts_(" read-status=");
+	putdec((uint64_t)(uint32_t)st);
+	puts_("\nSECTOR0 ");
+	for (int i = 0; i < 16; i++)
+		putc_(buf[i] >= 0x20 && buf[i] < 0x7f ? (char)buf[i] : '.');
+	puts_("\n");
+	const char *stamp = "CELLA-WRITE-TEST";
+	for (int i = 0; i < 512; i++)
+		buf[i] = (uint8_t)(i < 16 ? stamp[i] : i);
+	if (st != 0 || blk_io(1, 1, buf) != 0 || blk_io(0, 1, back) != 0)
+		return 3;
+	for (int i = 0; i < 512; i++)
+		if (back[i] != buf[i])
+			return 4;
+	puts_("BLK write-read ok\n");
+	return 0;
+}
+
+static uint32_t test_hvc(const char *cmdline)
+{
+	static const char line[] = "HVC hello from the guest\n";
+	struct vdesc     *d       = (struct vdesc *)VQ_AREA;
+	char             *buf     = (char *)(VQ_AREA + 0x3000);
+
+	if (virtio_open(cmdline, 3, 1) < 0) {          /* queue 1: port 0's transmitq */
+		puts_("HVC no device\n");
+		return 2;
+	}
+	for (unsigned i = 0; i < sizeof(line) - 1; i++)
+		buf[i] = line[i];
+	d[0] = (struct vdesc){ (uintptr_t)buf, sizeof(line) - 1, 0, 0 };
+	if (virtio_submit(1) < 0)
+		return 3;
+	puts_("HVC sent\n");
+	return 0;
+}
+
+uint32_t guest_main(const uint8_t *bp);
+
+uint32_t guest_main(const uint8_t *bp)
+{
+	const char *cmdline = (const char *)(uintptr_t)rd32(bp + ZP_CMDLINE);
+	const char *t       = arg(cmdline, "test=");
+
+	if (!t) {
+		puts_("no test= on the command line\n");
+		return 0x7f;
+	}
+	if (word_is(t, "boot"))
+		return test_boot(bp, cmdline);
+	if (word_is(t, "exit"))
+		return (uint32_t)number(t + 5);
+	if (word_is(t, "reboot")) {
+		reset_i8042();
+		return 0x7e;
+	}
+	if (word_is(t, "triple"))
+		return test_triple();
+	if (word_is(t, "smp"))
+		return test_smp();
+	if (word_is(t, "echo"))
+		return test_echo();
+	if (word_is(t, "uart"))
+		return test_uart();
+	if (word_is(t, "blk"))
+		return test_blk(cmdline);
+	if (word_is(t, "hvc"))
+		return test_hvc(cmdline);
+	if (word_is(t, "io")) {
+		for (uint64_t n = number(t + 3); n; n--)
+			outb(0x80, 0);
+		return 0;
+	}
+	puts_("unknown test\n");
+	return 0x7f;
+}
