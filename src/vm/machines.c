@@ -2,11 +2,13 @@
 #include <string.h>
 
 #include "target/riscv/machine.h"
+#include "target/riscv/virt_board.h"
 #include "vm/machine.h"
 
 extern const struct vm_machine kvm_x86_64_machine;
 
 static const struct vm_machine *const vm_machines[] = {
+	&rv_virt_machine,
 	&rv_machine_bare,
 	&kvm_x86_64_machine,
 	NULL, /* keeps the table valid while a machine is being added: one line per machine above */

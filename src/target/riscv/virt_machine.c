@@ -1,0 +1,233 @@
+/* The riscv64 machine of `cella vm`: builds the virt board, runs one thread per hart until
+ * the guest powers off (test finisher, HTIF, or Ctrl-A x), and returns the exit status. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "hw/virtio/mmio_empty.h"
+#include "hw/virtio/virtio.h"
+#include "target/riscv/virt_board.h"
+#include "vm/machine.h"
+
+/* End the machine with this status; the first caller wins. Safe from any thread. */
+static void virt_exit(struct rv_virt *v, int status)
+{
+	pthread_mutex_lock(&v->exit_lock);
+	if (!v->exiting) {
+		v->exiting     = true;
+		v->exit_status = status;
+		for (unsigned i = 0; i < v->n_harts; i++)
+			rv_hart_stop(v->hart[i]);
+	}
+	pthread_mutex_unlock(&v->exit_lock);
+}
+
+static void virt_power(void *opaque, enum power_event ev, int code)
+{
+	struct rv_virt *v = opaque;
+
+	/* A reboot ends cella too (QEMU's -no-reboot): the caller can start it again. */
+	if (ev == POWER_RESET)
+		fprintf(stderr, "cella: guest asked for a reboot; stopping\n");
+	virt_exit(v, code);
+}
+
+static void virt_quit(void *opaque)
+{
+	virt_exit(opaque, 0);
+}
+
+static size_t virt_uart_input(void *opaque, const uint8_t *buf, size_t n)
+{
+	struct rv_virt *v = opaque;
+	return uart16550_receive(&v->uart, buf, n);
+}
+
+/* HTIF: a store to tohost. 1 = pass, odd = failure (code >> 1), device 1 command 1 = putchar. */
+static void virt_htif(void *opaque, struct rv_hart *h, uint64_t pa)
+{
+	struct rv_virt *v = opaque;
+	uint64_t        val;
+
+	(void)h, (void)pa;
+	if (guest_mem_read(&v->mem, v->htif_tohost, &val, sizeof(val)) < 0 || val == 0)
+		return;
+	unsigned dev = (unsigned)(val >> 56), cmd = (unsigned)(val >> 48) & 0xff;
+	if (dev == 0 && cmd == 0 && (val & 1)) {
+		uint64_t code = val >> 1;
+		if (code)
+			fprintf(stderr, "cella: bare-metal test failed: test %llu\n",
+				(unsigned long long)code);
+		virt_exit(v, code ? (int)(code > 255 ? 255 : code) : 0);
+	} else if (dev == 1 && cmd == 1) {
+		char c = (char)(val & 0xff);
+		if (write(STDOUT_FILENO, &c, 1) < 0) {
+			/* nowhere to report it: the guest's output is lost, the guest runs on */
+		}
+		uint64_t ack = (1ull << 56) | (1ull << 48);
+		if (v->htif_fromhost)
+			guest_mem_write(&v->mem, v->htif_fromhost, &ack, sizeof(ack));
+	}
+	uint64_t zero = 0;
+	guest_mem_write(&v->mem, v->htif_tohost, &zero, sizeof(zero));
+}
+
+static uint64_t virt_time(void *opaque)
+{
+	struct rv_virt *v = opaque;
+	return clint_mtime(&v->clint);
+}
+
+static void hart_irq(void *opaque, unsigned num, int level)
+{
+	rv_hart_set_irq(opaque, num, level);
+}
+
+static void *virt_hart_thread(void *opaque)
+{
+	rv_hart_run(opaque, 0);
+	return NULL;
+}
+
+static int virt_map(struct rv_virt *v, const char *name, uint64_t base, uint64_t size,
+		    const struct bus_ops *ops, void *opaque, struct cerr *e)
+{
+	return bus_map(&v->bus, name, base, size, ops, opaque, e);
+}
+
+static int virt_build(struct rv_virt *v, const struct vm_config *cfg, struct cerr *e)
+{
+	struct irq_line msip[64], mtip[64], ctx[128];
+
+	v->n_harts  = cfg->smp;
+	v->ram_size = cfg->mem_bytes;
+	if (v->ram_size < 16ull << 20 || v->ram_size > 64ull << 30)
+		return cerr_usage(e, "vm: riscv64 memory must be 16M to 64G");
+	v->ram = mmap(NULL, v->ram_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (v->ram == MAP_FAILED) {
+		v->ram = NULL;
+		return cerr_set(e, errno, "riscv virt: allocating %llu MiB of guest RAM",
+				(unsigned long long)(v->ram_size >> 20));
+	}
+	if (guest_mem_add(&v->mem, VIRT_DRAM_BASE, v->ram_size, v->ram, e) < 0 ||
+	    guest_mem_add(&v->mem, VIRT_MROM_BASE, VIRT_MROM_SIZE, v->mrom, e) < 0)
+		return -1;
+
+	struct rv_hart_env env = {
+		.mem    = &v->mem,
+		.bus    = &v->bus,
+		.time   = virt_time,
+		.opaque = v,
+	};
+	for (unsigned i = 0; i < v->n_harts; i++) {
+		v->hart[i] = calloc(1, sizeof(struct rv_hart));
+		if (!v->hart[i])
+			return cerr_set(e, ENOMEM, "riscv virt: allocating hart %u", i);
+		msip[i]          = (struct irq_line){ hart_irq, v->hart[i], RV_IRQ_MSI };
+		mtip[i]          = (struct irq_line){ hart_irq, v->hart[i], RV_IRQ_MTI };
+		ctx[2 * i]       = (struct irq_line){ hart_irq, v->hart[i], RV_IRQ_MEI };
+		ctx[2 * i + 1]   = (struct irq_line){ hart_irq, v->hart[i], RV_IRQ_SEI };
+	}
+	if (clint_init(&v->clint, v->n_harts, VIRT_TIMEBASE_HZ, msip, mtip, e) < 0 ||
+	    plic_init(&v->plic, VIRT_PLIC_NDEV + 1, 2 * v->n_harts, ctx, e) < 0 ||
+	    goldfish_rtc_init(&v->rtc, plic_line(&v->plic, VIRT_RTC_IRQ), e) < 0)
+		return -1;
+	uart16550_init(&v->uart, STDOUT_FILENO, plic_line(&v->plic, VIRT_UART0_IRQ));
+	v->test = (struct sifive_test){ .power = virt_power, .opaque = v };
+
+	if (virt_map(v, "test", VIRT_TEST_BASE, SIFIVE_TEST_WINDOW_SIZE, &sifive_test_ops, &v->test, e) < 0 ||
+	    virt_map(v, "rtc", VIRT_RTC_BASE, GOLDFISH_RTC_WINDOW_SIZE, &goldfish_rtc_ops, &v->rtc, e) < 0 ||
+	    virt_map(v, "clint", VIRT_CLINT_BASE, CLINT_WINDOW_SIZE, &clint_ops, &v->clint, e) < 0 ||
+	    virt_map(v, "plic", VIRT_PLIC_BASE, PLIC_WINDOW_SIZE, &plic_ops, &v->plic, e) < 0 ||
+	    virt_map(v, "uart0", VIRT_UART0_BASE, VIRT_UART0_SIZE, &uart16550_ops, &v->uart, e) < 0)
+		return -1;
+
+	if (virtio_devices_create(&v->virtio, cfg, &v->mem, e) < 0)
+		return -1;
+	v->virtio_created = true;
+	if (v->virtio.n > VIRT_VIRTIO_COUNT)
+		return cerr_usage(e, "vm: the riscv64 board has %d virtio slots; %d devices asked for",
+				  VIRT_VIRTIO_COUNT, v->virtio.n);
+	for (int i = 0; i < v->virtio.n; i++) {
+		struct virtio_slot *s = &v->virtio.slot[i];
+		if (virt_map(v, s->name, VIRT_VIRTIO_BASE + (uint64_t)i * VIRT_VIRTIO_STRIDE, s->size,
+			     s->ops, s->opaque, e) < 0)
+			return -1;
+		virtio_mmio_set_irq(s->opaque, plic_line(&v->plic, VIRT_VIRTIO_IRQ + (unsigned)i));
+	}
+	/* the device tree lists all eight slots, as QEMU's: the rest answer "no device" */
+	for (int i = v->virtio.n; i < VIRT_VIRTIO_COUNT; i++)
+		if (virt_map(v, "virtio-empty", VIRT_VIRTIO_BASE + (uint64_t)i * VIRT_VIRTIO_STRIDE,
+			     VIRT_VIRTIO_STRIDE, &virtio_mmio_empty_ops, NULL, e) < 0)
+			return -1;
+
+	if (rv_virt_boot_prepare(v, cfg, e) < 0)
+		return -1;
+	if (v->htif_tohost) {
+		env.watch_lo = v->htif_tohost;
+		env.watch_hi = v->htif_tohost + 8;
+		env.watch    = virt_htif;
+	}
+	for (unsigned i = 0; i < v->n_harts; i++) {
+		rv_hart_init(v->hart[i], &env, i, v->start_pc);
+	}
+	return 0;
+}
+
+static void virt_teardown(struct rv_virt *v)
+{
+	term_stop(&v->term);
+	if (v->virtio_created)
+		virtio_devices_free(&v->virtio);
+	goldfish_rtc_destroy(&v->rtc);
+	clint_destroy(&v->clint);
+	plic_destroy(&v->plic);
+	uart16550_destroy(&v->uart);
+	for (unsigned i = 0; i < v->n_harts; i++)
+		free(v->hart[i]);
+	if (v->ram)
+		munmap(v->ram, v->ram_size);
+	pthread_mutex_destroy(&v->exit_lock);
+}
+
+static int virt_run(const struct vm_config *cfg, struct cerr *e)
+{
+	struct rv_virt *v = calloc(1, sizeof(*v));
+	int             rc = -1;
+	unsigned        started = 0;
+
+	if (!v)
+		return cerr_set(e, ENOMEM, "riscv virt: allocating the board");
+	pthread_mutex_init(&v->exit_lock, NULL);
+	if (virt_build(v, cfg, e) < 0)
+		goto out;
+	if (virtio_devices_start(&v->virtio, e) < 0 ||
+	    term_start(&v->term, STDIN_FILENO, virt_uart_input, virt_quit, v, e) < 0)
+		goto out;
+	for (; started < v->n_harts; started++) {
+		int err = pthread_create(&v->thread[started], NULL, virt_hart_thread, v->hart[started]);
+		if (err) {
+			cerr_set(e, err, "riscv virt: starting hart %u", started);
+			virt_exit(v, 1);
+			break;
+		}
+	}
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(v->thread[i], NULL);
+	if (started == v->n_harts)
+		rc = v->exit_status;
+out:
+	virt_teardown(v);
+	free(v);
+	return rc;
+}
+
+const struct vm_machine rv_virt_machine = {
+	.arch    = "riscv64",
+	.summary = "RV64GC harts on QEMU's virt board layout, emulated in software",
+	.run     = virt_run,
+};
