@@ -545,7 +545,9 @@ size_t p9_handle(struct p9_fs *fs, const uint8_t *req, size_t req_len, uint8_t *
 	uint32_t size = p9_get_u32(&r.in);
 	r.type        = p9_get_u8(&r.in);
 	r.tag         = p9_get_u16(&r.in);
-	if (reply_max < 64)
+	/* Linux sizes reply buffers to the reply it expects (11 bytes for a walk of no names):
+	 * anything that can hold an Rlerror can be answered. */
+	if (reply_max < P9_HDR + 4)
 		return 0;
 	if (r.in.bad || size < P9_HDR || size > req_len) {
 		p9_error(&r, EPROTO);
