@@ -1,0 +1,91 @@
+# The riscv64 virt board with Debian's OpenSBI and U-Boot and the test guest in
+# ../shared/guest/riscv64: boot, every device, SMP, a disk through U-Boot, an interactive
+# shell, and bad input.
+. "$CELLA_TOP/tests/lib.sh"
+
+guest=$CELLA_TOP/../shared/guest/riscv64
+fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+uboot=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
+if [ ! -f "$guest/Image" ]; then
+	skip boot "no test guest at $guest"
+	exit 0
+fi
+if [ ! -f "$fw" ]; then
+	skip boot "Debian's opensbi is not installed ($fw)"
+	exit 0
+fi
+work=$(mktemp -d /tmp/cella-rv.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+# Under the sanitizers the emulator is several times slower: keep the boot tests, give time.
+limit=120
+[ "$CELLA_VARIANT" = san ] && limit=400
+
+vm() { timeout "$limit" "$CELLA" vm --arch riscv64 -m 256M "$@" </dev/null; }
+
+out=$(vm --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
+	--append "console=ttyS0 guest.mode=poweroff quiet" 2>&1); rc=$?
+expect_eq poweroff-exit-0 "$rc" 0
+expect_match poweroff-opensbi "$out" 'OpenSBI v'
+expect_match poweroff-init-ok "$out" 'GUEST-INIT-OK uptime=[0-9.]+ cpus=1'
+
+out=$(vm --smp 2 --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
+	--append "console=ttyS0 guest.mode=poweroff quiet" 2>&1); rc=$?
+expect_eq smp2-exit-0 "$rc" 0
+expect_match smp2-cpus "$out" 'GUEST-INIT-OK uptime=[0-9.]+ cpus=2'
+
+# every device: a marked disk, user networking, rng, a console file, a 9p share
+printf 'CELLA-DISK-0001\n' >"$work/disk.img"
+truncate -s 8M "$work/disk.img"
+mkdir -p "$work/share"
+echo hi >"$work/share/a.txt"
+out=$(cd "$work" && vm --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
+	--append "console=ttyS0 guest.mode=selftest quiet" --drive file=disk.img --net user \
+	--rng --console-file hvc.out --9p share,hostshare 2>&1); rc=$?
+expect_eq selftest-exit-0 "$rc" 0
+for dev in blk net rng console 9p rtc; do
+	expect_match "selftest-$dev" "$out" "SELFTEST $dev=ok"
+done
+expect_match selftest-blk-marker "$out" 'SELFTEST blk=ok head=CELLA-DISK-0001'
+expect_match selftest-net-dhcp "$out" 'SELFTEST net=ok addr=10\.0\.2\.15/24'
+expect_match selftest-9p-files "$out" 'SELFTEST 9p=ok files=1'
+expect_match selftest-timer "$out" 'SELFTEST timer=slept=(0\.9|1\.[0-4])'
+expect_match selftest-hvc-file "$(cat "$work/hvc.out" 2>/dev/null)" 'SELFTEST-HVC hello'
+expect_match selftest-disk-stamp "$(dd if="$work/disk.img" bs=512 skip=1 count=1 2>/dev/null)" '^stamp-'
+
+# the dd-image path: OpenSBI -> U-Boot distro boot from a virtio disk -> Linux
+if [ -f "$uboot" ] && command -v sfdisk >/dev/null && command -v mkfs.ext4 >/dev/null; then
+	"$guest/make-disk.sh" "$work/boot.img" >/dev/null 2>&1
+	out=$(vm --bios "$fw" --kernel "$uboot" --drive "file=$work/boot.img" 2>&1); rc=$?
+	expect_eq uboot-exit-0 "$rc" 0
+	expect_match uboot-banner "$out" 'U-Boot 20'
+	expect_match uboot-extlinux "$out" 'Found /boot/extlinux/extlinux.conf'
+	expect_match uboot-init-ok "$out" 'GUEST-INIT-OK'
+else
+	skip uboot "u-boot-qemu, fdisk or e2fsprogs missing"
+fi
+
+# an interactive shell on the UART, through a pseudo-terminal
+python3 "$CELLA_TOP/tests/riscv-virt/shell.py" riscv-virt timeout "$limit" "$CELLA" vm \
+	--arch riscv64 -m 256M --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
+	--append "console=ttyS0 quiet"
+
+# bad input: a clear message, a non-zero status, no hang
+err=$(vm --kernel "$work/nonexistent" 2>&1); rc=$?
+expect_eq missing-kernel-exit-1 "$rc" 1
+expect_match missing-kernel-message "$err" "kernel: open \`$work/nonexistent\`: No such file"
+head -c 100 /dev/urandom >"$work/bad.elf"
+printf '\177ELF' | dd of="$work/bad.elf" conv=notrunc 2>/dev/null
+err=$(vm --bios none --kernel "$work/bad.elf" 2>&1); rc=$?
+expect_eq corrupt-elf-exit-1 "$rc" 1
+expect_match corrupt-elf-message "$err" 'bad.elf'
+err=$(vm --bios "$work/nonexistent-fw" --kernel "$guest/Image" 2>&1); rc=$?
+expect_eq missing-bios-exit-1 "$rc" 1
+expect_match missing-bios-message "$err" 'firmware: open'
+err=$(vm -m 8M --kernel "$guest/Image" 2>&1); rc=$?
+expect_eq tiny-memory-exit-2 "$rc" 2
+expect_match tiny-memory-message "$err" 'memory must be'
+err=$(vm -m 16M --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" 2>&1); rc=$?
+expect_eq small-memory-exit-1 "$rc" 1
+expect_match small-memory-message "$err" 'more memory'
+err=$(vm --bios none 2>&1); rc=$?
+expect_eq bios-none-needs-kernel-exit-2 "$rc" 2
