@@ -58,10 +58,11 @@ static void virt_htif(void *opaque, struct rv_hart *h, uint64_t pa)
 	unsigned dev = (unsigned)(val >> 56), cmd = (unsigned)(val >> 48) & 0xff;
 	if (dev == 0 && cmd == 0 && (val & 1)) {
 		uint64_t code = val >> 1;
+		/* like QEMU: the exit status is the test number (1 when it does not fit) */
 		if (code)
-			fprintf(stderr, "cella: bare-metal test failed: test %llu\n",
-				(unsigned long long)code);
-		virt_exit(v, code ? (int)(code > 255 ? 255 : code) : 0);
+			fprintf(stderr, "cella: test %llu failed (tohost = %#llx)\n",
+				(unsigned long long)code, (unsigned long long)val);
+		virt_exit(v, code == 0 ? 0 : (code & 0xff) ? (int)(code & 0xff) : 1);
 	} else if (dev == 1 && cmd == 1) {
 		char c = (char)(val & 0xff);
 		if (write(STDOUT_FILENO, &c, 1) < 0) {
