@@ -2,6 +2,10 @@
  * virtq.c), driven like a guest driver through a small echo device defined here; includes the
  * hostile-driver cases: loops, long chains, addresses outside RAM, bad sizes, bad registers. */
 #include <pthread.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "base/loop.h"
 
 #include "check.h"
 #include "virtio_guest.h"
@@ -481,6 +485,37 @@ static void virtio_notify_from_another_thread(void)
 	vg_fini(&g);
 }
 
+/* The KVM monitor's path: QueueNotify lands on an eventfd the loop watches. */
+static void virtio_notify_through_an_eventfd(void)
+{
+	struct vguest g;
+	struct loop  *l;
+	struct cerr   e;
+	uint32_t      len;
+	vg_init(&g);
+	echo_new(&g);
+	CHECK(vg_start(&g, 0, 2, 8));
+	CHECK_INT(loop_new(&l, &e), 0);
+	int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	CHECK(fd >= 0);
+	CHECK_INT(virtio_mmio_watch_notify(g.dev, l, fd, 0, &e), 0);
+	CHECK_INT(virtio_mmio_watch_notify(g.dev, l, fd, 0, &e), -1);
+	CHECK_INT(virtio_mmio_watch_notify(g.dev, l, fd, 7, &e), -1);
+	uint64_t      buf = vg_alloc(&g, 16);
+	struct vg_buf b[] = { { buf, 1, false }, { buf + 8, 1, true } };
+	vg_add(&g, 0, b, 2);
+	loop_run_once(l, 0);
+	CHECK(!vg_used(&g, 0, NULL, NULL));
+	uint64_t one = 1;
+	CHECK_INT(write(fd, &one, 8), 8);
+	loop_run_once(l, 100);
+	CHECK(vg_used(&g, 0, NULL, &len));
+	CHECK_INT(len, 1);
+	vg_fini(&g);
+	loop_free(l);
+	close(fd);
+}
+
 int main(void)
 {
 	check_suite = "virtio_mmio";
@@ -497,5 +532,6 @@ int main(void)
 	RUN(virtq_no_interrupt_flag);
 	RUN(virtio_broken_device_leaves_others_working);
 	RUN(virtio_notify_from_another_thread);
+	RUN(virtio_notify_through_an_eventfd);
 	return check_failed_count != 0;
 }

@@ -308,7 +308,7 @@ static int p9_map_flags(uint32_t l)
 {
 	int flags = (int)(l & 3);
 	if (flags == 3)
-		flags = O_RDWR;
+		flags = O_RDONLY; /* P9_DOTL_NOACCESS: an open for ioctl only; read is the least */
 	if (l & P9_O_TRUNC)
 		flags |= O_TRUNC;
 	if (l & P9_O_APPEND)

@@ -131,6 +131,12 @@ struct virtio_dev {
 	uint16_t                     queue_max;
 	struct virtq                 vq[VIRTIO_MAX_QUEUES];
 	struct virtq_elem           *elem;   /* scratch for queue processing (lock held) */
+	struct virtio_notifier {             /* ioeventfds watched by virtio_mmio_watch_notify */
+		struct virtio_dev *dev;
+		struct loop       *loop;
+		int                fd, watch;
+		unsigned           q;
+	} notifier[VIRTIO_MAX_QUEUES];
 	char                         broken[160]; /* why NEEDS_RESET was set, "" if not */
 };
 
@@ -208,5 +214,12 @@ void virtio_mmio_notify(struct virtio_dev *d, unsigned q);
 
 /* Offset of QueueNotify in the window, for registering an ioeventfd. */
 #define VIRTIO_MMIO_QUEUE_NOTIFY 0x050
+
+struct loop;
+/* For a KVM ioeventfd: when fd (an eventfd the guest's write of q to QueueNotify signals)
+ * becomes readable, the loop thread drains it and calls virtio_mmio_notify(d, q). The device
+ * stops watching when freed; the caller keeps owning fd. Call before the loop runs. */
+int virtio_mmio_watch_notify(struct virtio_dev *d, struct loop *loop, int fd, unsigned q,
+			     struct cerr *e);
 
 #endif
