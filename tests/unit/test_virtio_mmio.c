@@ -73,6 +73,7 @@ static void mmio_identifies_itself(void)
 	CHECK_INT(vg_rd(&g, 0x10) & ((1u << 28) | (1u << 29) | 8), (1u << 28) | (1u << 29) | 8);
 	vg_wr(&g, 0x30, 1);
 	CHECK_INT(vg_rd(&g, 0x34), 64);
+	CHECK_INT(vg_rd(&g, 0x38), 64);                    /* QueueNum defaults to the max */
 	vg_wr(&g, 0x30, 2);
 	CHECK_INT(vg_rd(&g, 0x34), 0);                     /* no such queue */
 	CHECK_INT(virtio_mmio_ops.read(g.dev, 0x100, 1), 0x11);

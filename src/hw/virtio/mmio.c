@@ -60,6 +60,8 @@ static void virtio_reset(struct virtio_dev *d)
 	d->queue_sel          = 0;
 	d->broken[0]          = 0;
 	memset(d->vq, 0, sizeof(d->vq));
+	for (unsigned q = 0; q < d->n_queues; q++)
+		d->vq[q].num = d->queue_max;  /* the default until the driver writes QueueNum */
 	irq_set(&d->irq, 0);
 }
 

@@ -35,6 +35,8 @@ int virtio_dev_init(struct virtio_dev *d, const char *name, uint32_t device_id,
 	d->queue_max     = queue_max;
 	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
 		d->notifier[q].watch = -1;
+	for (unsigned q = 0; q < n_queues; q++)
+		d->vq[q].num = queue_max;
 	pthread_mutex_init(&d->lock, NULL);
 	return 0;
 }
