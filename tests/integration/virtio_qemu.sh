@@ -98,6 +98,12 @@ printf '%s\n' \
 	"echo P9-CAT \$(cat $m/hello.txt)" \
 	"echo written-by-guest > $m/new.txt; mkdir $m/dir; mv $m/new.txt $m/dir/moved.txt; rm $m/gone.txt" \
 	"echo P9-SIZE \$(stat -c %s $m/dir/moved.txt); df $m >/dev/null && echo P9-DF-OK" \
+	"dd if=/dev/urandom of=/tmp/big bs=1k count=1024 2>/dev/null; cp /tmp/big $m/big" \
+	"echo P9-MD5 \$(md5sum </tmp/big | cut -c1-32) \$(md5sum <$m/big | cut -c1-32)" \
+	"mkdir $m/many; i=0; while [ \$i -lt 300 ]; do touch $m/many/f\$i; i=\$((i+1)); done" \
+	"echo P9-COUNT \$(ls $m/many | wc -l)" \
+	"chmod 600 $m/hello.txt; ln -s hello.txt $m/link; ln $m/hello.txt $m/hard" \
+	"echo P9-ATTR \$(stat -c %a $m/hello.txt) \$(readlink $m/link) \$(stat -c %h $m/hello.txt)" \
 	"poweroff -f" >&3
 for _ in $(seq 300); do grep -q "Power down" "$work/shell.out" && break; sleep 0.1; done
 exec 3>&-
@@ -111,4 +117,11 @@ expect_match v9fs_statfs "$sh_out" "^P9-DF-OK"
 expect_eq v9fs_create_rename_reached_host "$(cat "$share/dir/moved.txt" 2>/dev/null)" \
 	"written-by-guest"
 check v9fs_unlink_reached_host test ! -e "$share/gone.txt"
-printf '%s\n' "$sh_out" | grep -q "^P9-DF-OK" || printf '%s\n' "$sh_out" | tail -n 30
+md5=$(printf '%s\n' "$sh_out" | sed -n 's/^P9-MD5 //p')
+check v9fs_1mib_file_intact test -n "$md5" -a "${md5% *}" = "${md5#* }" -a \
+	"$(md5sum <"$share/big" 2>/dev/null | cut -c1-32)" = "${md5% *}"
+expect_match v9fs_readdir_300_entries "$sh_out" "^P9-COUNT 300"
+expect_eq v9fs_300_files_on_host "$(ls "$share/many" 2>/dev/null | wc -l)" 300
+expect_match v9fs_chmod_symlink_hardlink "$sh_out" "^P9-ATTR 600 hello.txt 2"
+expect_eq v9fs_symlink_on_host "$(readlink "$share/link")" hello.txt
+printf '%s\n' "$sh_out" | grep -q "^P9-ATTR" || printf '%s\n' "$sh_out" | tail -n 30
