@@ -175,11 +175,21 @@ static void net_hostfwd_listens_and_reaches_the_guest(void)
 	struct vguest g;
 	struct loop  *l;
 	char          spec[64];
-	uint16_t      port = (uint16_t)(20000 + getpid() % 20000);
-	snprintf(spec, sizeof(spec), "tcp:127.0.0.1:%u-:22", port);
-	struct vm_net cfg = { .kind = VM_NET_USER, .hostfwd = { spec }, .n_hostfwd = 1 };
+	uint16_t      port = 0;
+	struct vm_net cfg  = { .kind = VM_NET_USER, .hostfwd = { spec }, .n_hostfwd = 1 };
 	uint32_t      len;
-	CHECK(start_net(&g, &l, &cfg));
+	bool          up = false;
+	/* a free port: try a few, another program may hold one */
+	for (int i = 0; i < 20 && !up; i++) {
+		port = (uint16_t)(20000 + (getpid() + i * 7919) % 20000);
+		snprintf(spec, sizeof(spec), "tcp:127.0.0.1:%u-:22", port);
+		up = start_net(&g, &l, &cfg);
+		if (!up) {   /* the port was taken: virtio_net_new failed, nothing else made */
+			free(g.ram);
+			loop_free(l);
+		}
+	}
+	CHECK(up);
 	post_rx(&g, 8);
 	int                s  = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
