@@ -76,7 +76,12 @@ echo "hello from host" >"$share/hello.txt"
 echo bye >"$share/gone.txt"
 "$(dirname "$CELLA")/tests/p9-tcp-server" "$share" >"$work/port" 2>"$work/p9.err" &
 pids="$pids $!"
-"$backend" "$work/net2.sock" net-user 2>"$work/net2.err" &
+fwd_port=""
+for _ in $(seq 20); do   # a free host port for the hostfwd check
+	p=$(( 20000 + (RANDOM % 20000) ))
+	if ! (exec 5<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then fwd_port=$p; break; fi
+done
+"$backend" "$work/net2.sock" net-user "tcp:127.0.0.1:$fwd_port-:7777" 2>"$work/net2.err" &
 pids="$pids $!"
 for _ in $(seq 50); do [ -s "$work/port" ] && [ -S "$work/net2.sock" ] && break; sleep 0.1; done
 port=$(cat "$work/port")
@@ -104,7 +109,11 @@ printf '%s\n' \
 	"echo P9-COUNT \$(ls $m/many | wc -l)" \
 	"chmod 600 $m/hello.txt; ln -s hello.txt $m/link; ln $m/hello.txt $m/hard" \
 	"echo P9-ATTR \$(stat -c %a $m/hello.txt) \$(readlink $m/link) \$(stat -c %h $m/hello.txt)" \
-	"poweroff -f" >&3
+	"nc -l -p 7777 >/tmp/got & sleep 0.5; echo NC-READY" >&3
+# inbound TCP: the host connects to the hostfwd port, libslirp carries it to the guest's nc
+for _ in $(seq 300); do grep -q "^NC-READY" "$work/shell.out" && break; sleep 0.1; done
+(exec 5<>"/dev/tcp/127.0.0.1/$fwd_port" && echo "hello-through-hostfwd" >&5 && sleep 1) 2>/dev/null
+printf '%s\n' "sleep 1; echo NC-GOT \$(cat /tmp/got)" "poweroff -f" >&3
 for _ in $(seq 300); do grep -q "Power down" "$work/shell.out" && break; sleep 0.1; done
 exec 3>&-
 wait "$qemu" 2>/dev/null
@@ -124,4 +133,5 @@ expect_match v9fs_readdir_300_entries "$sh_out" "^P9-COUNT 300"
 expect_eq v9fs_300_files_on_host "$(ls "$share/many" 2>/dev/null | wc -l)" 300
 expect_match v9fs_chmod_symlink_hardlink "$sh_out" "^P9-ATTR 600 hello.txt 2"
 expect_eq v9fs_symlink_on_host "$(readlink "$share/link")" hello.txt
+expect_match hostfwd_reaches_guest_nc "$sh_out" "^NC-GOT hello-through-hostfwd"
 printf '%s\n' "$sh_out" | grep -q "^P9-ATTR" || printf '%s\n' "$sh_out" | tail -n 30

@@ -3,7 +3,7 @@
  * device models for real (QEMU does only the transport). Test-only; see
  * tests/integration/virtio_qemu.sh.
  *
- *   vhost-user-backend SOCKET blk IMAGE | rng | net-user
+ *   vhost-user-backend SOCKET blk IMAGE | rng | net-user [HOSTFWD]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -294,7 +294,7 @@ int main(int argc, char **argv)
 	int         r = -1;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: vhost-user-backend SOCKET blk IMAGE|rng|net-user\n");
+		fprintf(stderr, "usage: vhost-user-backend SOCKET blk IMAGE|rng|net-user [HOSTFWD]\n");
 		return 2;
 	}
 	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
@@ -302,6 +302,10 @@ int main(int argc, char **argv)
 	if (loop_new(&vu.loop, &e) < 0)
 		goto out;
 	struct vm_net net = { .kind = VM_NET_USER };
+	if (argc > 3 && !strcmp(argv[2], "net-user")) {
+		net.hostfwd[0] = argv[3];
+		net.n_hostfwd  = 1;
+	}
 	if (!strcmp(argv[2], "blk") && argc > 3)
 		r = virtio_blk_new(&vu.dev, argv[3], false, &vu.mem, &e);
 	else if (!strcmp(argv[2], "rng"))
