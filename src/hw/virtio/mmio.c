@@ -38,6 +38,9 @@ enum {
 	REG_CONFIG         = 0x100,
 };
 
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "config space reads assume a little-endian host");
+
 #define VIRTIO_MMIO_MAGIC  0x74726976 /* "virt" */
 #define VIRTIO_MMIO_VENDOR 0x4c4c4543 /* "CELL" */
 
@@ -76,8 +79,8 @@ static uint64_t virtio_config_read(struct virtio_dev *d, uint64_t off, unsigned 
 
 	if (off + size > d->config_len)
 		return 0;
-	memcpy(&v, d->config + off, size); /* config fields are kept little-endian */
-	return le64toh(v);
+	memcpy(&v, d->config + off, size); /* config fields are little-endian, like the host */
+	return v;
 }
 
 static uint64_t virtio_mmio_read(void *opaque, uint64_t off, unsigned size)
@@ -173,11 +176,10 @@ void virtio_mmio_notify(struct virtio_dev *d, unsigned q)
 	pthread_mutex_unlock(&d->lock);
 }
 
-static void virtio_set_addr(struct virtio_dev *d, struct virtq *vq, uint64_t *field, bool high,
-			    uint32_t v)
+static void virtio_set_addr(struct virtq *vq, uint64_t *field, bool high, uint32_t v)
 {
-	if (!vq || vq->ready || (d->status & VIRTIO_STATUS_DRIVER_OK))
-		return;
+	if (!vq || vq->ready)
+		return; /* a live queue's rings stay where they are */
 	if (high)
 		*field = (*field & 0xffffffffULL) | (uint64_t)v << 32;
 	else
@@ -247,12 +249,12 @@ static void virtio_mmio_write(void *opaque, uint64_t off, uint64_t value, unsign
 	case REG_STATUS:
 		virtio_set_status(d, v);
 		break;
-	case REG_QUEUE_DESC_LO: virtio_set_addr(d, vq, vq ? &vq->desc_gpa : NULL, false, v); break;
-	case REG_QUEUE_DESC_HI: virtio_set_addr(d, vq, vq ? &vq->desc_gpa : NULL, true, v); break;
-	case REG_QUEUE_DRV_LO:  virtio_set_addr(d, vq, vq ? &vq->avail_gpa : NULL, false, v); break;
-	case REG_QUEUE_DRV_HI:  virtio_set_addr(d, vq, vq ? &vq->avail_gpa : NULL, true, v); break;
-	case REG_QUEUE_DEV_LO:  virtio_set_addr(d, vq, vq ? &vq->used_gpa : NULL, false, v); break;
-	case REG_QUEUE_DEV_HI:  virtio_set_addr(d, vq, vq ? &vq->used_gpa : NULL, true, v); break;
+	case REG_QUEUE_DESC_LO: virtio_set_addr(vq, vq ? &vq->desc_gpa : NULL, false, v); break;
+	case REG_QUEUE_DESC_HI: virtio_set_addr(vq, vq ? &vq->desc_gpa : NULL, true, v); break;
+	case REG_QUEUE_DRV_LO:  virtio_set_addr(vq, vq ? &vq->avail_gpa : NULL, false, v); break;
+	case REG_QUEUE_DRV_HI:  virtio_set_addr(vq, vq ? &vq->avail_gpa : NULL, true, v); break;
+	case REG_QUEUE_DEV_LO:  virtio_set_addr(vq, vq ? &vq->used_gpa : NULL, false, v); break;
+	case REG_QUEUE_DEV_HI:  virtio_set_addr(vq, vq ? &vq->used_gpa : NULL, true, v); break;
 	case REG_SHM_SEL:
 	default:
 		break; /* read-only or unknown registers: writes ignored */
