@@ -26,6 +26,7 @@
 #define P9_MAX_PATHS   (64u << 20)  /* bytes of fid paths a guest may make cella hold */
 
 /* 9P2000.L open flags (Linux's generic values, spelled out so the host's do not matter). */
+#define P9_O_EXCL      000200
 #define P9_O_TRUNC     001000
 #define P9_O_APPEND    002000
 #define P9_O_DSYNC     010000
@@ -321,6 +322,8 @@ static int p9_map_flags(uint32_t l)
 	int flags = (int)(l & 3);
 	if (flags == 3)
 		flags = O_RDONLY; /* P9_DOTL_NOACCESS: an open for ioctl only; read is the least */
+	if (l & P9_O_EXCL)
+		flags |= O_EXCL;
 	if (l & P9_O_TRUNC)
 		flags |= O_TRUNC;
 	if (l & P9_O_APPEND)
@@ -331,7 +334,9 @@ static int p9_map_flags(uint32_t l)
 		flags |= O_SYNC;
 	else if (l & P9_O_DSYNC)
 		flags |= O_DSYNC;
-	return flags | O_NOFOLLOW | O_NOCTTY;
+	/* O_NONBLOCK: a FIFO (which a guest can make) must not block cella's thread in open or
+	 * read; regular files and directories ignore it */
+	return flags | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK;
 }
 
 int p9_fs_lopen(struct p9_fs *fs, uint32_t fid, uint32_t flags, struct p9_qid *qid)
