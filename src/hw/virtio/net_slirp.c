@@ -1,8 +1,8 @@
 /* The user-mode network backend: libslirp gives the guest a NATed 10.0.2.0/24 network
  * (gateway 10.0.2.2, DNS 10.0.2.3, DHCP hands out 10.0.2.15, IPv6 fec0::/64, as QEMU's
- * `-net user`), outbound TCP/UDP through host sockets, and hostfwd port forwards. libslirp is not thread-safe: every
- * call into it is made with the device lock held, from the transmit path or from the event
- * loop's poller, which also runs slirp's timers. */
+ * `-net user`), outbound TCP/UDP through host sockets, and hostfwd port forwards.
+ * libslirp is not thread-safe: every call into it is made with the device lock held, from the
+ * transmit path or from the event loop's poller, which also runs slirp's timers. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
