@@ -86,7 +86,7 @@ pids="$pids $!"
 for _ in $(seq 50); do [ -s "$work/port" ] && [ -S "$work/net2.sock" ] && break; sleep 0.1; done
 port=$(cat "$work/port")
 mkfifo "$work/in"
-timeout 90 qemu-system-riscv64 -M virt -m 256 -nographic -no-reboot \
+timeout 150 qemu-system-riscv64 -M virt -m 256 -nographic -no-reboot \
 	-object memory-backend-memfd,id=mem,size=256M,share=on -machine memory-backend=mem \
 	-global virtio-mmio.force-legacy=false \
 	-kernel "$guest/Image" -initrd "$guest/initramfs.cpio.gz" -append "console=ttyS0 quiet" \
@@ -111,10 +111,10 @@ printf '%s\n' \
 	"echo P9-ATTR \$(stat -c %a $m/hello.txt) \$(readlink $m/link) \$(stat -c %h $m/hello.txt)" \
 	"nc -l -p 7777 >/tmp/got & sleep 0.5; echo NC-READY" >&3
 # inbound TCP: the host connects to the hostfwd port, libslirp carries it to the guest's nc
-for _ in $(seq 300); do grep -q "^NC-READY" "$work/shell.out" && break; sleep 0.1; done
+for _ in $(seq 600); do grep -q "^NC-READY" "$work/shell.out" && break; sleep 0.1; done
 (exec 5<>"/dev/tcp/127.0.0.1/$fwd_port" && echo "hello-through-hostfwd" >&5 && sleep 1) 2>/dev/null
 printf '%s\n' "sleep 1; echo NC-GOT \$(cat /tmp/got)" "poweroff -f" >&3
-for _ in $(seq 300); do grep -q "Power down" "$work/shell.out" && break; sleep 0.1; done
+for _ in $(seq 600); do grep -q "Power down" "$work/shell.out" && break; sleep 0.1; done
 exec 3>&-
 wait "$qemu" 2>/dev/null
 sh_out=$(tr -d '\r' <"$work/shell.out")
