@@ -6,6 +6,7 @@
 #include <endian.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "hw/virtio/virtio.h"
 
 enum {
@@ -152,6 +153,9 @@ static void virtio_set_status(struct virtio_dev *d, uint32_t v)
 		return;
 	}
 	d->status = v | (d->status & VIRTIO_STATUS_NEEDS_RESET);
+	/* `cella --debug vm` shows each device's bring-up: what a guest accepted, or refused */
+	log_debug("virtio %s: status %#x, features %#llx of %#llx", d->name, d->status,
+		  (unsigned long long)d->guest_features, (unsigned long long)d->host_features);
 	if ((added & VIRTIO_STATUS_DRIVER_OK) && virtio_dev_live(d)) {
 		if (d->ops->driver_ok)
 			d->ops->driver_ok(d);

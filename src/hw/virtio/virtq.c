@@ -7,6 +7,7 @@
 #include <endian.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "hw/virtio/virtio.h"
 
 static inline uint16_t load16_acquire(uint16_t *p)
@@ -63,6 +64,9 @@ bool virtq_enable(struct virtio_dev *d, unsigned q)
 	vq->signalled_used  = 0;
 	vq->signalled_valid = false;
 	vq->ready           = true;
+	log_debug("virtio %s: queue %u ready, %u entries at %#llx/%#llx/%#llx", d->name, q,
+		  vq->num, (unsigned long long)vq->desc_gpa, (unsigned long long)vq->avail_gpa,
+		  (unsigned long long)vq->used_gpa);
 	return true;
 }
 
