@@ -179,9 +179,6 @@ bool virtq_enable(struct virtio_dev *d, unsigned q);
  * device is now in its error state. Lock held. */
 int virtq_pop(struct virtio_dev *d, struct virtq *vq, struct virtq_elem *el);
 
-/* True if a chain is available (no side effects). Lock held. */
-bool virtq_has_buffers(struct virtio_dev *d, struct virtq *vq);
-
 /* Return a chain to the driver with len bytes written into its writable part. Lock held. */
 void virtq_push(struct virtio_dev *d, struct virtq *vq, uint16_t head, uint32_t len);
 

@@ -70,13 +70,6 @@ bool virtq_enable(struct virtio_dev *d, unsigned q)
 	return true;
 }
 
-bool virtq_has_buffers(struct virtio_dev *d, struct virtq *vq)
-{
-	if (!vq->ready || !virtio_dev_live(d))
-		return false;
-	return load16_acquire(&vq->avail->idx) != vq->last_avail;
-}
-
 /* Read descriptor i of a table that may be written concurrently by the guest: copy once,
  * then only the copy is trusted. */
 static void virtq_read_desc(const void *table, unsigned i, struct virtq_desc *out)
