@@ -94,7 +94,10 @@ void virtio_dev_fail(struct virtio_dev *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(d->broken, sizeof(d->broken), fmt, ap);
 	va_end(ap);
-	log_warn("virtio %s: guest error, device needs reset: %s", d->name, d->broken);
+	/* a guest that breaks and resets its device in a loop must not flood the terminal */
+	if (d->n_failures++ < 10)
+		log_warn("virtio %s: guest error, device needs reset: %s%s", d->name, d->broken,
+			 d->n_failures == 10 ? " (further errors not logged)" : "");
 	d->status |= VIRTIO_STATUS_NEEDS_RESET;
 	virtio_dev_interrupt(d, VIRTIO_INT_CONFIG);
 }

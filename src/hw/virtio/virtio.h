@@ -138,6 +138,7 @@ struct virtio_dev {
 		unsigned           q;
 	} notifier[VIRTIO_MAX_QUEUES];
 	char                         broken[160]; /* why NEEDS_RESET was set, "" if not */
+	unsigned                     n_failures;  /* guest errors so far (to cap the log) */
 };
 
 /* Set up the common part. features: the device's own bits; VERSION_1, INDIRECT_DESC and
