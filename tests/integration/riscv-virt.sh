@@ -69,6 +69,15 @@ python3 "$CELLA_TOP/tests/riscv-virt/shell.py" riscv-virt timeout "$limit" "$CEL
 	--arch riscv64 -m 256M --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
 	--append "console=ttyS0 quiet"
 
+# a stop signal ends the run like a power-off, with the shell's status for it
+"$CELLA" vm --arch riscv64 -m 256M --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
+	--append "console=ttyS0 quiet" </dev/null >"$work/sig.out" 2>&1 &
+pid=$!
+for i in $(seq 100); do grep -q "Type 'poweroff" "$work/sig.out" && break; sleep 0.2; done
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+expect_eq sigterm-exit-143 "$rc" 143
+
 # bad input: a clear message, a non-zero status, no hang
 err=$(vm --kernel "$work/nonexistent" 2>&1); rc=$?
 expect_eq missing-kernel-exit-1 "$rc" 1

@@ -19,6 +19,7 @@
 #include "target/riscv/virt.h"
 #include "vm/config.h"
 #include "vm/machine.h"
+#include "vm/signals.h"
 
 /* What the harts implement, as the device tree announces it. */
 #define RV_VIRT_ISA "rv64imafdc_zicsr_zifencei_zba_zbb_zbs_sstc"
@@ -42,6 +43,7 @@ struct rv_virt {
 	struct goldfish_rtc rtc;
 	struct sifive_test  test;
 	struct term         term;
+	struct vm_signals   signals;
 	struct virtio_devices virtio;
 	bool               virtio_created;
 

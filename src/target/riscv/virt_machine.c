@@ -40,6 +40,11 @@ static void virt_quit(void *opaque)
 	virt_exit(opaque, 0);
 }
 
+static void virt_signalled(void *opaque, int status)
+{
+	virt_exit(opaque, status);
+}
+
 static size_t virt_uart_input(void *opaque, const uint8_t *buf, size_t n)
 {
 	struct rv_virt *v = opaque;
@@ -181,6 +186,7 @@ static int virt_build(struct rv_virt *v, const struct vm_config *cfg, struct cer
 
 static void virt_teardown(struct rv_virt *v)
 {
+	vm_signals_end(&v->signals);
 	term_stop(&v->term);
 	if (v->virtio_created)
 		virtio_devices_free(&v->virtio);
@@ -204,10 +210,13 @@ static int virt_run(const struct vm_config *cfg, struct cerr *e)
 	if (!v)
 		return cerr_set(e, ENOMEM, "riscv virt: allocating the board");
 	pthread_mutex_init(&v->exit_lock, NULL);
+	/* before any thread exists (the devices' timers start in virt_build) */
+	vm_signals_block(&v->signals);
 	if (virt_build(v, cfg, e) < 0)
 		goto out;
 	if (virtio_devices_start(&v->virtio, e) < 0 ||
-	    term_start(&v->term, STDIN_FILENO, virt_uart_input, virt_quit, v, e) < 0)
+	    term_start(&v->term, STDIN_FILENO, virt_uart_input, virt_quit, v, e) < 0 ||
+	    vm_signals_watch(&v->signals, virt_signalled, v, e) < 0)
 		goto out;
 	for (; started < v->n_harts; started++) {
 		int err = pthread_create(&v->thread[started], NULL, virt_hart_thread, v->hart[started]);
