@@ -16,6 +16,7 @@
 #include "hw/rtc/goldfish_rtc.h"
 #include "hw/virtio/devices.h"
 #include "target/riscv/cpu.h"
+#include "target/riscv/htif.h"
 #include "target/riscv/virt.h"
 #include "vm/config.h"
 #include "vm/machine.h"
@@ -36,6 +37,7 @@ struct rv_virt {
 	uint64_t           start_pc;
 	uint64_t           fdt_gpa;
 	uint64_t           htif_tohost, htif_fromhost;  /* 0: the program has no HTIF */
+	struct rv_htif     htif;
 
 	struct clint        clint;
 	struct plic         plic;

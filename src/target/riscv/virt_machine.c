@@ -51,34 +51,17 @@ static size_t virt_uart_input(void *opaque, const uint8_t *buf, size_t n)
 	return uart16550_receive(&v->uart, buf, n);
 }
 
-/* HTIF: a store to tohost. 1 = pass, odd = failure (code >> 1), device 1 command 1 = putchar. */
+static void virt_htif_end(void *opaque, int status)
+{
+	virt_exit(opaque, status);
+}
+
 static void virt_htif(void *opaque, struct rv_hart *h, uint64_t pa)
 {
 	struct rv_virt *v = opaque;
-	uint64_t        val;
 
 	(void)h, (void)pa;
-	if (guest_mem_read(&v->mem, v->htif_tohost, &val, sizeof(val)) < 0 || val == 0)
-		return;
-	unsigned dev = (unsigned)(val >> 56), cmd = (unsigned)(val >> 48) & 0xff;
-	if (dev == 0 && cmd == 0 && (val & 1)) {
-		uint64_t code = val >> 1;
-		/* like QEMU: the exit status is the test number (1 when it does not fit) */
-		if (code)
-			fprintf(stderr, "cella: test %llu failed (tohost = %#llx)\n",
-				(unsigned long long)code, (unsigned long long)val);
-		virt_exit(v, code == 0 ? 0 : (code & 0xff) ? (int)(code & 0xff) : 1);
-	} else if (dev == 1 && cmd == 1) {
-		char c = (char)(val & 0xff);
-		if (write(STDOUT_FILENO, &c, 1) < 0) {
-			/* nowhere to report it: the guest's output is lost, the guest runs on */
-		}
-		uint64_t ack = (1ull << 56) | (1ull << 48);
-		if (v->htif_fromhost)
-			guest_mem_write(&v->mem, v->htif_fromhost, &ack, sizeof(ack));
-	}
-	uint64_t zero = 0;
-	guest_mem_write(&v->mem, v->htif_tohost, &zero, sizeof(zero));
+	rv_htif_tohost_written(&v->htif);
 }
 
 static uint64_t virt_time(void *opaque)
@@ -174,6 +157,14 @@ static int virt_build(struct rv_virt *v, const struct vm_config *cfg, struct cer
 	if (rv_virt_boot_prepare(v, cfg, e) < 0)
 		return -1;
 	if (v->htif_tohost) {
+		v->htif = (struct rv_htif){
+			.mem      = &v->mem,
+			.tohost   = v->htif_tohost,
+			.fromhost = v->htif_fromhost,
+			.out_fd   = STDOUT_FILENO,
+			.end      = virt_htif_end,
+			.opaque   = v,
+		};
 		env.watch_lo = v->htif_tohost;
 		env.watch_hi = v->htif_tohost + 8;
 		env.watch    = virt_htif;
