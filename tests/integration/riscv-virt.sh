@@ -78,6 +78,14 @@ kill -TERM "$pid"
 wait "$pid"; rc=$?
 expect_eq sigterm-exit-143 "$rc" 143
 
+# without --kernel: the default guest (scripts/build-riscv-guest's output, or $CELLA_GUEST_DIR)
+out=$(CELLA_GUEST_DIR=$guest vm --append "console=ttyS0 guest.mode=poweroff quiet" 2>&1); rc=$?
+expect_eq default-guest-exit-0 "$rc" 0
+expect_match default-guest-init-ok "$out" 'GUEST-INIT-OK'
+err=$(CELLA_GUEST_DIR=$work/none vm 2>&1); rc=$?
+expect_eq no-default-guest-exit-1 "$rc" 1
+expect_match no-default-guest-message "$err" "no default guest at \`$work/none\`: build one with scripts/build-riscv-guest"
+
 # bad input: a clear message, a non-zero status, no hang
 err=$(vm --kernel "$work/nonexistent" 2>&1); rc=$?
 expect_eq missing-kernel-exit-1 "$rc" 1

@@ -2,6 +2,9 @@
  * them, the device tree just below the end of RAM, and the MROM reset vector that hands
  * OpenSBI its fw_dynamic_info (a0 = hartid, a1 = FDT, a2 = &info). */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
@@ -124,8 +127,39 @@ static void virt_write_mrom(struct rv_virt *v, uint64_t start, uint64_t fdt, uin
 	memcpy(v->mrom + sizeof(code), data, sizeof(data));
 }
 
-int rv_virt_boot_prepare(struct rv_virt *v, const struct vm_config *cfg, struct cerr *e)
+/* Without --kernel, the guest scripts/build-riscv-guest made: $CELLA_GUEST_DIR, else
+ * guest/riscv64 beside the cella binary (build/guest/riscv64 for build/cella). */
+static int virt_default_guest(char *dir, size_t size, struct cerr *e)
 {
+	const char *env = getenv("CELLA_GUEST_DIR");
+	char        exe[PATH_MAX];
+	char        path[PATH_MAX + 32];
+
+	if (env && env[0]) {
+		snprintf(dir, size, "%s", env);
+	} else {
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n < 0)
+			return cerr_set(e, errno, "riscv virt: finding the default guest");
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		snprintf(dir, size, "%s/guest/riscv64", exe);
+	}
+	snprintf(path, sizeof(path), "%s/Image", dir);
+	if (access(path, R_OK) < 0)
+		return cerr_set(e, 0, "vm: no --kernel given and no default guest at `%s`: "
+				"build one with scripts/build-riscv-guest, or pass --kernel", dir);
+	return 0;
+}
+
+int rv_virt_boot_prepare(struct rv_virt *v, const struct vm_config *cfg_in, struct cerr *e)
+{
+	struct vm_config cfg_copy;
+	const struct vm_config *cfg = cfg_in;
+	char             dir[PATH_MAX], kernel[PATH_MAX + 16], initrd[PATH_MAX + 32];
+
 	const char *bios;
 	uint64_t    fw_entry = VIRT_DRAM_BASE, fw_end = VIRT_DRAM_BASE;
 	uint64_t    k_entry = 0, k_end = 0, rd_start = 0, rd_end = 0;
@@ -134,6 +168,19 @@ int rv_virt_boot_prepare(struct rv_virt *v, const struct vm_config *cfg, struct 
 		return -1;
 	if (!bios && !cfg->kernel)
 		return cerr_usage(e, "vm: --bios none needs --kernel");
+	if (!cfg->kernel) {
+		if (virt_default_guest(dir, sizeof(dir), e) < 0)
+			return -1;
+		cfg_copy = *cfg_in;
+		snprintf(kernel, sizeof(kernel), "%s/Image", dir);
+		snprintf(initrd, sizeof(initrd), "%s/initramfs.cpio.gz", dir);
+		cfg_copy.kernel = kernel;
+		if (!cfg_copy.initrd && access(initrd, R_OK) == 0)
+			cfg_copy.initrd = initrd;
+		if (!cfg_copy.append)
+			cfg_copy.append = "console=ttyS0 quiet";
+		cfg = &cfg_copy;
+	}
 
 	if (bios && virt_load_image(v, "firmware", bios, VIRT_DRAM_BASE, &fw_entry, &fw_end, false,
 				    e) < 0)
