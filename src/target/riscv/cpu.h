@@ -26,9 +26,12 @@ struct rv_tlb {
 	uintptr_t addend;  /* host address = guest virtual address + addend */
 };
 
-/* One pre-decoded instruction; valid while both pc and the raw bits match. */
+/* One pre-decoded instruction, valid while pc and the generation match. The generation moves
+ * on at FENCE.I, SFENCE.VMA, satp writes and any store into a page code was decoded from. */
 struct rv_dec {
 	uint64_t pc;
+	const void *handler; /* the interpreter's label for op */
+	uint32_t gen;      /* valid while equal to the hart's dcache_gen */
 	uint32_t bits;     /* raw instruction (16 bits for a compressed one) */
 	uint32_t insn;     /* the 32-bit instruction (a compressed one expanded) */
 	uint16_t op;       /* dense index into the interpreter's dispatch table */
@@ -60,8 +63,8 @@ struct rv_hart_env {
 };
 
 struct rv_hart {
-	/* hot state first */
-	uint64_t      x[32];
+	/* hot state first; x[32] is where writes to x0 go, so x[0] stays zero */
+	uint64_t      x[33];
 	uint64_t      pc;
 	uint64_t      f[32];
 	int           priv;
@@ -91,11 +94,18 @@ struct rv_hart {
 	/* host rounding mode currently programmed, -1 unknown */
 	int host_rm;
 
+	/* decoded-instruction cache and the pages code was decoded from (one bit per RAM page) */
+	uint32_t      dcache_gen;
+	uint64_t     *code_bits;
+	uint64_t      code_first[GUEST_MEM_MAX_REGIONS]; /* bit index of each RAM region's page 0 */
 	struct rv_dec dcache[RV_DCACHE_SIZE];
 };
 
-/* Reset a hart (caller allocated, e.g. with calloc): M-mode at pc, registers zero. */
-void rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hartid, uint64_t pc);
+/* Reset a hart (caller allocated, e.g. with calloc): M-mode at pc, registers zero. env->mem
+ * must list all RAM already. Release with rv_hart_destroy. */
+int rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hartid, uint64_t pc,
+		 struct cerr *e);
+void rv_hart_destroy(struct rv_hart *h);
 
 /* Run until rv_hart_stop() (from any thread, or from a device/watch callback); returns the
  * number of instructions retired. max_insns 0 = no limit, else stop after about that many. */

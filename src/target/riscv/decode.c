@@ -343,6 +343,7 @@ void rv_decode(struct rv_dec *d, uint32_t bits)
 	case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: op = RV_OP_FP; break;
 	default: break;
 	}
-	/* ORC.B and REV8 share the shift-immediate encodings: keep the whole imm check */
 	d->op = (uint16_t)op;
+	if (d->rd == 0 && op != RV_OP_FLW && op != RV_OP_FLD)
+		d->rd = 32; /* writes to x0 land in the sink register */
 }

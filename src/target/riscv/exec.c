@@ -86,7 +86,7 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 	uint64_t       *x  = h->x;
 	uint64_t        pc = h->pc, n = 0, page_va = 1, v;
 	uint8_t        *page = NULL;
-	struct rv_dec  *d;
+	struct rv_dec  *d, straddle;
 	struct rv_fault f;
 	uint32_t        bits;
 
@@ -111,16 +111,29 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 	} while (0)
 #define BRANCH(cond)                                                                           \
 	do {                                                                                   \
-		pc += (cond) ? IMM : d->len;                                                   \
+		if (cond) {                                                                    \
+			pc += IMM;                                                             \
+			if (unlikely(n >= budget))                                             \
+				goto out;                                                      \
+			goto next;                                                             \
+		}                                                                              \
+		NEXT;                                                                          \
+	} while (0)
+#define JUMP(target)                                                                           \
+	do {                                                                                   \
+		pc = (target);                                                                 \
+		if (unlikely(n >= budget))                                                     \
+			goto out;                                                              \
 		goto next;                                                                     \
 	} while (0)
 #define SYNC() do { h->pc = pc; h->instret += n - 1; n = 1; } while (0)
 
+	/* The budget is checked at taken branches, jumps and page crossings: straight-line code
+	 * within one page is finite. */
 next:
-	x[0] = 0;
-	if (unlikely(n >= budget))
-		goto out;
 	if (unlikely((pc & RV_PAGE_MASK) != page_va)) { /* page_va 1: none */
+		if (unlikely(n >= budget))
+			goto out;
 		struct rv_tlb *t = &h->tlb_x[(pc >> 12) & (RV_TLB_SIZE - 1)];
 		page_va = pc & RV_PAGE_MASK;
 		if (likely(t->tag == page_va)) {
@@ -133,32 +146,40 @@ next:
 			}
 		}
 	}
-	if (likely((pc & 0xfff) <= 0xffc)) {
-		memcpy(&bits, page + (pc & 0xfff), 4);
-		if ((bits & 3) != 3)
-			bits &= 0xffff;
-	} else {
-		uint16_t lo;
-		memcpy(&lo, page + (pc & 0xfff), 2);
-		bits = lo;
-		if ((lo & 3) == 3) {
-			page_va = 1;
-			if (!rv_fetch_slow(h, pc, &bits, &f))
-				goto fetch_fault;
-		}
-	}
 	d = &h->dcache[(pc >> 1) & (RV_DCACHE_SIZE - 1)];
-	if (unlikely(d->pc != pc || d->bits != bits)) {
+	if (unlikely(d->pc != pc || d->gen != h->dcache_gen)) {
+		if (likely((pc & 0xfff) <= 0xffc)) {
+			memcpy(&bits, page + (pc & 0xfff), 4);
+			if ((bits & 3) != 3)
+				bits &= 0xffff;
+		} else {
+			uint16_t lo;
+			memcpy(&lo, page + (pc & 0xfff), 2);
+			bits = lo;
+			if ((lo & 3) == 3) {
+				/* straddles two pages: decoded afresh each time, never cached */
+				page_va = 1;
+				if (!rv_fetch_slow(h, pc, &bits, &f))
+					goto fetch_fault;
+				d = &straddle;
+				rv_decode(d, bits);
+				n++;
+				goto *dispatch[d->op];
+			}
+		}
+		rv_code_mark(h, page);
 		rv_decode(d, bits);
-		d->pc = pc;
+		d->pc      = pc;
+		d->gen     = h->dcache_gen;
+		d->handler = dispatch[d->op];
 	}
 	n++;
-	goto *dispatch[d->op];
+	goto *d->handler;
 
 op_LUI:   RD = IMM; NEXT;
 op_AUIPC: RD = pc + IMM; NEXT;
-op_JAL:   RD = pc + d->len; pc += IMM; goto next;
-op_JALR:  v = (RS1 + IMM) & ~1ull; RD = pc + d->len; pc = v; goto next;
+op_JAL:   RD = pc + d->len; JUMP(pc + IMM);
+op_JALR:  v = (RS1 + IMM) & ~1ull; RD = pc + d->len; JUMP(v);
 op_BEQ:   BRANCH(RS1 == RS2);
 op_BNE:   BRANCH(RS1 != RS2);
 op_BLT:   BRANCH((int64_t)RS1 < (int64_t)RS2);
@@ -205,7 +226,7 @@ op_SLLW:  RD = SX32((uint32_t)RS1 << (RS2 & 31)); NEXT;
 op_SRLW:  RD = SX32((uint32_t)RS1 >> (RS2 & 31)); NEXT;
 op_SRAW:  RD = SX32((int32_t)RS1 >> (RS2 & 31)); NEXT;
 op_FENCE: NEXT;
-op_FENCE_I: NEXT; /* the decoded cache checks the raw bits on every hit */
+op_FENCE_I: rv_dcache_flush(h); NEXT;
 op_MUL:   RD = RS1 * RS2; NEXT;
 op_MULH:  RD = rv_mulh(RS1, RS2); NEXT;
 op_MULHSU: RD = rv_mulhsu(RS1, RS2); NEXT;
@@ -403,6 +424,7 @@ op_SFENCE_VMA:
 	if (h->priv == RV_PRIV_U || (h->priv == RV_PRIV_S && (h->mstatus & MS_TVM)))
 		goto illegal;
 	rv_tlb_flush(h);
+	rv_dcache_flush(h);
 	pc += d->len;
 	goto out;
 
@@ -434,5 +456,6 @@ out_raised:
 #undef LOAD
 #undef STORE
 #undef BRANCH
+#undef JUMP
 #undef SYNC
 }

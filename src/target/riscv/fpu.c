@@ -227,13 +227,13 @@ static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 		bool nan = isnan(a) || isnan(b);
 		if (f3 == 2 ? (snan_s(ab) || snan_s(bb)) : nan)
 			h->fcsr |= NV;
-		h->x[rd] = nan ? 0 : f3 == 0 ? a <= b : f3 == 1 ? a < b : a == b;
+		h->x[rd ? rd : 32] = nan ? 0 : f3 == 0 ? a <= b : f3 == 1 ? a < b : a == b;
 		return true;
 	}
 	case 0x18:
 		if (rs2 > 3)
 			return false;
-		h->x[rd] = rv_fcvt_to_int(h, (double)a, rs2, rm);
+		h->x[rd ? rd : 32] = rv_fcvt_to_int(h, (double)a, rs2, rm);
 		return true;
 	case 0x1a: {
 		if (rs2 > 3)
@@ -256,9 +256,9 @@ static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 		if (rs2 != 0)
 			return false;
 		if (f3 == 0)
-			h->x[rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)h->f[rs1]; /* FMV.X.W: raw bits */
+			h->x[rd ? rd : 32] = (uint64_t)(int64_t)(int32_t)(uint32_t)h->f[rs1]; /* FMV.X.W: raw bits */
 		else if (f3 == 1)
-			h->x[rd] = rv_fclass(ab >> 31, isinf(a), isnan(a), snan_s(ab), a == 0,
+			h->x[rd ? rd : 32] = rv_fclass(ab >> 31, isinf(a), isnan(a), snan_s(ab), a == 0,
 					     fpclassify(a) == FP_SUBNORMAL);
 		else
 			return false;
@@ -350,13 +350,13 @@ static bool rv_fp_exec_d(struct rv_hart *h, uint32_t insn, unsigned rm)
 		bool nan = isnan(a) || isnan(b);
 		if (f3 == 2 ? (snan_d(ab) || snan_d(bb)) : nan)
 			h->fcsr |= NV;
-		h->x[rd] = nan ? 0 : f3 == 0 ? a <= b : f3 == 1 ? a < b : a == b;
+		h->x[rd ? rd : 32] = nan ? 0 : f3 == 0 ? a <= b : f3 == 1 ? a < b : a == b;
 		return true;
 	}
 	case 0x18:
 		if (rs2 > 3)
 			return false;
-		h->x[rd] = rv_fcvt_to_int(h, a, rs2, rm);
+		h->x[rd ? rd : 32] = rv_fcvt_to_int(h, a, rs2, rm);
 		return true;
 	case 0x1a: {
 		if (rs2 > 3)
@@ -379,9 +379,9 @@ static bool rv_fp_exec_d(struct rv_hart *h, uint32_t insn, unsigned rm)
 		if (rs2 != 0)
 			return false;
 		if (f3 == 0)
-			h->x[rd] = ab;
+			h->x[rd ? rd : 32] = ab;
 		else if (f3 == 1)
-			h->x[rd] = rv_fclass(ab >> 63, isinf(a), isnan(a), snan_d(ab), a == 0,
+			h->x[rd ? rd : 32] = rv_fclass(ab >> 63, isinf(a), isnan(a), snan_d(ab), a == 0,
 					     fpclassify(a) == FP_SUBNORMAL);
 		else
 			return false;

@@ -1,6 +1,8 @@
 /* The hart's life cycle: reset, the run loop (interrupt check at each block boundary, WFI
  * sleeping on a futex), and the thread-safe entry points devices and boards use. */
+#include <errno.h>
 #include <linux/futex.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -10,9 +12,20 @@
 
 #define RV_BLOCK_BUDGET 4096
 
-void rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hartid, uint64_t pc)
+int rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hartid, uint64_t pc,
+		 struct cerr *e)
 {
+	uint64_t pages = 0;
+
 	memset(h, 0, sizeof(*h));
+	for (int i = 0; i < env->mem->n; i++) {
+		h->code_first[i] = pages;
+		pages += (env->mem->region[i].size + 4095) / 4096;
+	}
+	h->code_bits = calloc(pages / 64 + 1, sizeof(uint64_t));
+	if (!h->code_bits)
+		return cerr_set(e, errno, "riscv: allocating the code-page map of hart %llu",
+				(unsigned long long)hartid);
 	h->env     = *env;
 	h->hartid  = hartid;
 	h->pc      = pc;
@@ -25,6 +38,13 @@ void rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t har
 	for (int i = 0; i < RV_DCACHE_SIZE; i++)
 		h->dcache[i].pc = 1; /* never a valid pc: instructions are 2-byte aligned */
 	rv_tlb_flush(h);
+	return 0;
+}
+
+void rv_hart_destroy(struct rv_hart *h)
+{
+	free(h->code_bits);
+	h->code_bits = NULL;
 }
 
 static void rv_futex(_Atomic uint32_t *word, int op, uint32_t val, const struct timespec *ts)

@@ -76,6 +76,11 @@ bool rv_fetch_slow(struct rv_hart *h, uint64_t va, uint32_t *bits, struct rv_fau
 void *rv_atomic_ptr(struct rv_hart *h, uint64_t va, unsigned size, enum rv_access acc,
 		    struct rv_fault *f);
 
+/* Code pages: decoding from a page marks it (and takes it out of the store TLB); a store
+ * into a marked page unmarks it and starts a new dcache generation. */
+void rv_code_mark(struct rv_hart *h, const uint8_t *host_page);
+static inline void rv_dcache_flush(struct rv_hart *h) { h->dcache_gen++; }
+
 /* decode.c */
 void rv_decode(struct rv_dec *d, uint32_t bits);
 

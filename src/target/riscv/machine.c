@@ -197,7 +197,8 @@ int rv_bare_run(const struct vm_config *cfg, struct cerr *e)
 		env.watch_hi = m.tohost + 8;
 		env.watch    = rv_htif_watch;
 	}
-	rv_hart_init(m.hart, &env, 0, entry);
+	if (rv_hart_init(m.hart, &env, 0, entry, e) < 0)
+		goto out;
 	m.hart->x[10] = 0; /* a0 = hartid */
 
 	pthread_t t;
@@ -215,6 +216,8 @@ int rv_bare_run(const struct vm_config *cfg, struct cerr *e)
 			 (unsigned long long)m.status);
 	}
 out:
+	if (m.hart)
+		rv_hart_destroy(m.hart);
 	free(m.hart);
 	munmap(ram, cfg->mem_bytes);
 	return rc;

@@ -73,6 +73,45 @@ static bool rv_pmp_ok(const struct rv_hart *h, uint64_t pa, uint64_t len, enum r
 	return priv == RV_PRIV_M;
 }
 
+/* Bit index of the RAM page at host address p, or -1 when p is not RAM. */
+static int64_t rv_code_index(const struct rv_hart *h, const uint8_t *p)
+{
+	const struct guest_mem *m = h->env.mem;
+	for (int i = 0; i < m->n; i++) {
+		if (p >= m->region[i].host && p < m->region[i].host + m->region[i].size)
+			return (int64_t)(h->code_first[i] + (uint64_t)(p - m->region[i].host) / 4096);
+	}
+	return -1;
+}
+
+static bool rv_code_test(const struct rv_hart *h, int64_t i)
+{
+	return i >= 0 && ((h->code_bits[i / 64] >> (i % 64)) & 1);
+}
+
+void rv_code_mark(struct rv_hart *h, const uint8_t *host_page)
+{
+	int64_t i = rv_code_index(h, host_page);
+	if (i < 0 || rv_code_test(h, i))
+		return;
+	h->code_bits[i / 64] |= 1ull << (i % 64);
+	for (int k = 0; k < RV_TLB_SIZE; k++) {
+		struct rv_tlb *t = &h->tlb_w[k];
+		if (t->tag != UINT64_MAX && (uintptr_t)(t->tag + t->addend) == (uintptr_t)host_page)
+			t->tag = UINT64_MAX;
+	}
+}
+
+/* A store into RAM at host address p: code decoded from its page is stale now. */
+static void rv_code_written(struct rv_hart *h, const uint8_t *p)
+{
+	int64_t i = rv_code_index(h, p);
+	if (rv_code_test(h, i)) {
+		h->code_bits[i / 64] &= ~(1ull << (i % 64));
+		rv_dcache_flush(h);
+	}
+}
+
 static int rv_data_priv(const struct rv_hart *h)
 {
 	if ((h->mstatus & MS_MPRV) && h->priv == RV_PRIV_M)
@@ -159,6 +198,8 @@ static void rv_tlb_fill(struct rv_hart *h, struct rv_tlb *tlb, uint64_t va, uint
 	uint8_t *host = guest_mem_ptr(h->env.mem, pp, 4096);
 	if (!host)
 		return;
+	if (acc == RV_ACC_W && rv_code_test(h, rv_code_index(h, host)))
+		return;
 	struct rv_tlb *t = &tlb[(va >> 12) & (RV_TLB_SIZE - 1)];
 	t->tag    = va & RV_PAGE_MASK;
 	t->addend = (uintptr_t)host - (uintptr_t)(va & RV_PAGE_MASK);
@@ -181,6 +222,7 @@ static bool rv_phys_store(struct rv_hart *h, uint64_t pa, unsigned size, uint64_
 	uint8_t *p = guest_mem_ptr(h->env.mem, pa, size);
 	if (p) {
 		memcpy(p, &val, size);
+		rv_code_written(h, p);
 		if (h->env.watch && pa < h->env.watch_hi && pa + size > h->env.watch_lo)
 			h->env.watch(h->env.opaque, h, pa);
 		return true;
@@ -299,5 +341,7 @@ void *rv_atomic_ptr(struct rv_hart *h, uint64_t va, unsigned size, enum rv_acces
 		f->tval  = va;
 		return NULL;
 	}
+	if (acc == RV_ACC_W)
+		rv_code_written(h, p);
 	return p;
 }
