@@ -40,6 +40,7 @@ void rv_set_priv(struct rv_hart *h, int priv)
 {
 	if (priv != h->priv) {
 		h->priv = priv;
+		h->dcache_gen = (h->dcache_gen & ~3u) | (uint32_t)priv;
 		rv_tlb_flush(h);
 	}
 	h->block_end = true;

@@ -30,12 +30,13 @@ int rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hart
 	h->hartid  = hartid;
 	h->pc      = pc;
 	h->priv    = RV_PRIV_M;
+	h->dcache_gen = RV_PRIV_M;
 	h->misa    = (2ull << 62) | (1u << 0) | (1u << 2) | (1u << 3) | (1u << 5) | (1u << 8) |
 		     (1u << 12) | (1u << 18) | (1u << 20);
 	h->mstatus = (2ull << 32) | (2ull << 34); /* UXL = SXL = 64 */
 	h->host_rm = -1;
 	h->stimecmp = UINT64_MAX;
-	for (int i = 0; i < RV_DCACHE_SIZE; i++)
+	for (int i = 0; i < RV_DCACHE_SIZE + 2; i++)
 		h->dcache[i].pc = 1; /* never a valid pc: instructions are 2-byte aligned */
 	rv_tlb_flush(h);
 	return 0;
@@ -45,6 +46,13 @@ void rv_hart_destroy(struct rv_hart *h)
 {
 	free(h->code_bits);
 	h->code_bits = NULL;
+}
+
+void rv_dcache_reset(struct rv_hart *h)
+{
+	for (int i = 0; i < RV_DCACHE_SIZE + 2; i++)
+		h->dcache[i].pc = 1; /* never a valid pc: instructions are 2-byte aligned */
+	h->dcache_gen = (uint32_t)h->priv + 4;
 }
 
 static void rv_futex(_Atomic uint32_t *word, int op, uint32_t val, const struct timespec *ts)

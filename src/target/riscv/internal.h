@@ -79,7 +79,15 @@ void *rv_atomic_ptr(struct rv_hart *h, uint64_t va, unsigned size, enum rv_acces
 /* Code pages: decoding from a page marks it (and takes it out of the store TLB); a store
  * into a marked page unmarks it and starts a new dcache generation. */
 void rv_code_mark(struct rv_hart *h, const uint8_t *host_page);
-static inline void rv_dcache_flush(struct rv_hart *h) { h->dcache_gen++; }
+/* dcache_gen = generation * 4 + privilege: entries decoded in one mode are not used in
+ * another, because fetch permission checks happen only when decoding */
+void rv_dcache_reset(struct rv_hart *h);
+static inline void rv_dcache_flush(struct rv_hart *h)
+{
+	h->dcache_gen += 4;
+	if (unlikely(h->dcache_gen >= 0xfffffff0u))
+		rv_dcache_reset(h); /* before the generation wraps onto old entries */
+}
 
 /* decode.c */
 void rv_decode(struct rv_dec *d, uint32_t bits);

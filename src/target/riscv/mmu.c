@@ -51,6 +51,7 @@ void rv_pmp_update(struct rv_hart *h)
 		p->n_active++;
 	}
 	rv_tlb_flush(h);
+	rv_dcache_flush(h);
 }
 
 /* Whether [pa, pa+len) may be accessed; a range matching an entry only in part fails. */
