@@ -2,6 +2,7 @@
  * instruction up in the pre-decoded cache (tagged by pc and raw bits, so self-modifying code
  * needs no invalidation), and dispatch with computed goto on the dense operation index.
  * A block ends after a budget of instructions or at anything that changes the hart's mode. */
+#pragma GCC optimize("no-crossjumping")
 #include "target/riscv/exec.h"
 #include "target/riscv/internal.h"
 #include "target/riscv/ops.h"
@@ -100,7 +101,16 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 #define RS2  x[d->rs2]
 #define RD   x[d->rd]
 #define IMM  ((uint64_t)d->imm)
-#define NEXT do { pc += LEN; d += LEN / 2; goto next; } while (0)
+/* Each handler ends in its own copy of the dispatch: one indirect jump per handler predicts
+ * far better than one shared jump. */
+#define DISPATCH()                                                                             \
+	do {                                                                                   \
+		if (unlikely(d->pc != pc || d->gen != h->dcache_gen))                         \
+			goto miss;                                                             \
+		n++;                                                                           \
+		goto *d->handler;                                                              \
+	} while (0)
+#define NEXT do { pc += LEN; d += LEN / 2; DISPATCH(); } while (0)
 /* The TLB hit is written out here (not through rv_load) so the loaded value stays in a
  * host register: only the slow path takes the address of v. */
 #define LOAD(size, expr)                                                                       \
@@ -136,7 +146,7 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 		d  = &h->dcache[(pc >> 1) & (RV_DCACHE_SIZE - 1)];                             \
 		if (unlikely(n >= budget))                                                     \
 			goto out;                                                              \
-		goto next;                                                                     \
+		DISPATCH();                                                                    \
 	} while (0)
 #define SYNC() do { h->pc = pc; h->instret += n - 1; n = 1; } while (0)
 
