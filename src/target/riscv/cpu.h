@@ -71,6 +71,7 @@ struct rv_hart {
 	struct rv_tlb tlb_x[RV_TLB_SIZE], tlb_r[RV_TLB_SIZE], tlb_w[RV_TLB_SIZE];
 	uint64_t      instret;           /* retired instructions (also the cycle counter) */
 	bool          block_end;         /* leave the current block (CSR side effects, traps) */
+	bool          instret_written;   /* minstret/mcycle was just written by a CSR instruction */
 
 	struct rv_hart_env env;
 	uint64_t      hartid;

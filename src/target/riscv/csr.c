@@ -313,7 +313,10 @@ static bool rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 	}
 	case 0x3a0: rv_pmpcfg_write(h, 0, v); break;
 	case 0x3a2: rv_pmpcfg_write(h, 8, v); break;
-	case 0xb00: case 0xb02: h->instret = v; break;
+	case 0xb00: case 0xb02:
+		h->instret = v;
+		h->instret_written = true; /* the writing instruction itself is not counted */
+		break;
 	case 0x301: case 0x3a1: case 0x3a3: break;
 	default:
 		if (csr >= 0x3b0 && csr < 0x3c0) {
