@@ -26,12 +26,12 @@ struct rv_tlb {
 	uintptr_t addend;  /* host address = guest virtual address + addend */
 };
 
-/* One pre-decoded instruction, valid while pc and the generation match. The generation moves
- * on at FENCE.I, SFENCE.VMA, satp writes and any store into a page code was decoded from. */
+/* One pre-decoded instruction, valid while its tag equals pc ^ (generation << 48). The
+ * generation moves on at FENCE.I, SFENCE.VMA, satp writes, privilege changes and any store
+ * into a page code was decoded from. */
 struct rv_dec {
-	uint64_t pc;
+	uint64_t tag;
 	const void *handler; /* the interpreter's label for op */
-	uint32_t gen;      /* valid while equal to the hart's dcache_gen */
 	uint32_t bits;     /* raw instruction (16 bits for a compressed one) */
 	uint32_t insn;     /* the 32-bit instruction (a compressed one expanded) */
 	uint16_t op;       /* dense index into the interpreter's dispatch table */

@@ -91,6 +91,8 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 	};
 	uint64_t       *x  = h->x;
 	uint64_t        pc = h->pc, n = 0, page_va = 1, v;
+	uint64_t        gtag = (uint64_t)h->dcache_gen << 48; /* reloaded after anything that
+								  may store into code */
 	uint8_t        *page = NULL;
 	struct rv_dec  *d = &h->dcache[0], straddle[3];
 	struct rv_fault f;
@@ -105,7 +107,7 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
  * far better than one shared jump. */
 #define DISPATCH()                                                                             \
 	do {                                                                                   \
-		if (unlikely(d->pc != pc || d->gen != h->dcache_gen))                         \
+		if (unlikely(d->tag != (pc ^ gtag)))                                           \
 			goto miss;                                                             \
 		n++;                                                                           \
 		goto *d->handler;                                                              \
@@ -128,10 +130,12 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 		RD = ({ uint64_t v_ = v; (void)v_; expr; });                                   \
 		NEXT;                                                                          \
 	} while (0)
+#define RELOAD_GEN() (gtag = (uint64_t)h->dcache_gen << 48)
 #define STORE(size)                                                                            \
 	do {                                                                                   \
 		if (unlikely(!rv_store(h, RS1 + IMM, size, RS2, &f)))                         \
 			goto fault;                                                            \
+		RELOAD_GEN();                                                                  \
 		NEXT;                                                                          \
 	} while (0)
 #define BRANCH(cond)                                                                           \
@@ -155,7 +159,7 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 	 * or PMP write, or a privilege change, all of which move the generation). The budget is
 	 * checked at taken branches, jumps and cache misses. */
 next:
-	if (unlikely(d->pc != pc || d->gen != h->dcache_gen))
+	if (unlikely(d->tag != (pc ^ gtag)))
 		goto miss;
 	n++;
 	goto *d->handler;
@@ -166,7 +170,7 @@ miss:
 	if (unlikely(n >= budget))
 		goto out;
 	d = &h->dcache[(pc >> 1) & (RV_DCACHE_SIZE - 1)];
-	if (d->pc != pc || d->gen != h->dcache_gen) {
+	if (d->tag != (pc ^ gtag)) {
 		if ((pc & RV_PAGE_MASK) != page_va) { /* page_va 1: none */
 			struct rv_tlb *t = &h->tlb_x[(pc >> 12) & (RV_TLB_SIZE - 1)];
 			page_va = pc & RV_PAGE_MASK;
@@ -201,8 +205,7 @@ miss:
 		}
 		rv_code_mark(h, page);
 		rv_decode(d, bits);
-		d->pc      = pc;
-		d->gen     = h->dcache_gen;
+		d->tag     = pc ^ gtag;
 		d->handler = d->len == 4 ? dispatch4[d->op] : dispatch2[d->op];
 	}
 	n++;
@@ -247,5 +250,6 @@ out_raised:
 #undef STORE
 #undef BRANCH
 #undef JUMP
+#undef RELOAD_GEN
 #undef SYNC
 }

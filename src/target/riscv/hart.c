@@ -37,7 +37,7 @@ int rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hart
 	h->host_rm = -1;
 	h->stimecmp = UINT64_MAX;
 	for (int i = 0; i < RV_DCACHE_SIZE + 2; i++)
-		h->dcache[i].pc = 1; /* never a valid pc: instructions are 2-byte aligned */
+		h->dcache[i].tag = 1; /* never valid: pcs are 2-byte aligned */
 	rv_tlb_flush(h);
 	return 0;
 }
@@ -51,7 +51,7 @@ void rv_hart_destroy(struct rv_hart *h)
 void rv_dcache_reset(struct rv_hart *h)
 {
 	for (int i = 0; i < RV_DCACHE_SIZE + 2; i++)
-		h->dcache[i].pc = 1; /* never a valid pc: instructions are 2-byte aligned */
+		h->dcache[i].tag = 1; /* never valid: pcs are 2-byte aligned */
 	h->dcache_gen = (uint32_t)h->priv + 4;
 }
 

@@ -80,12 +80,15 @@ void *rv_atomic_ptr(struct rv_hart *h, uint64_t va, unsigned size, enum rv_acces
  * into a marked page unmarks it and starts a new dcache generation. */
 void rv_code_mark(struct rv_hart *h, const uint8_t *host_page);
 /* dcache_gen = generation * 4 + privilege: entries decoded in one mode are not used in
- * another, because fetch permission checks happen only when decoding */
+ * another, because fetch permission checks happen only when decoding. Entries are tagged
+ * pc ^ (dcache_gen << 48); code addresses have their top 16 bits all equal (canonical
+ * virtual addresses, or RAM below 2^48), so keeping dcache_gen below 2^15 makes two
+ * different (pc, generation) pairs never share a tag. */
 void rv_dcache_reset(struct rv_hart *h);
 static inline void rv_dcache_flush(struct rv_hart *h)
 {
 	h->dcache_gen += 4;
-	if (unlikely(h->dcache_gen >= 0xfffffff0u))
+	if (unlikely(h->dcache_gen >= (1u << 15) - 4))
 		rv_dcache_reset(h); /* before the generation wraps onto old entries */
 }
 
