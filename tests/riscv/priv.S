@@ -120,6 +120,11 @@ RVTEST_BEGIN
 	TO_MODE(1)
 	li t0, -1; csrw stimecmp, t0; csrsi sstatus, 2
 	CLEAR; csrw stimecmp, zero; nop; EXPECT(34, 0x8000000000000005)
+	# WFI sleeps until stimecmp is due (2 ms ahead), then the interrupt is taken
+	csrci sstatus, 2
+	csrr t1, time; li t2, 20000; add t1, t1, t2; csrw stimecmp, t1
+	CLEAR; csrsi sstatus, 2; wfi; nop; EXPECT(61, 0x8000000000000005)
+	li TESTNUM, 62; csrr t3, time; bltu t3, t1, fail
 	csrci sstatus, 2
 	TO_M
 #endif

@@ -10,7 +10,7 @@
 #define MSTATUS_WMASK (MS_SIE | MS_MIE | MS_SPIE | MS_MPIE | MS_SPP | MS_MPP | MS_FS | MS_MPRV | \
 		       MS_SUM | MS_MXR | MS_TVM | MS_TW | MS_TSR)
 
-static uint64_t rv_time(struct rv_hart *h)
+uint64_t rv_hart_time(struct rv_hart *h)
 {
 	if (h->env.time)
 		return h->env.time(h->env.opaque);
@@ -25,7 +25,7 @@ static uint64_t rv_mip(struct rv_hart *h)
 	uint64_t mip = h->mip_sw | atomic_load_explicit(&h->irq_lines, memory_order_relaxed);
 	if (h->menvcfg & MENVCFG_STCE) {
 		mip &= ~(1ull << RV_IRQ_STI);
-		if (rv_time(h) >= h->stimecmp)
+		if (rv_hart_time(h) >= h->stimecmp)
 			mip |= 1ull << RV_IRQ_STI;
 	}
 	return mip;
@@ -171,7 +171,7 @@ static bool rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *v)
 	case 0xc01:
 		if (!rv_counter_ok(h, 1))
 			return false;
-		*v = rv_time(h);
+		*v = rv_hart_time(h);
 		break;
 	case 0x100: *v = h->mstatus & SSTATUS_MASK; break;
 	case 0x104: *v = h->mie & h->mideleg; break;

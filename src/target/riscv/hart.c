@@ -60,7 +60,9 @@ static void rv_futex(_Atomic uint32_t *word, int op, uint32_t val, const struct 
 	syscall(SYS_futex, (uint32_t *)word, op, val, ts, NULL, 0);
 }
 
-/* WFI: sleep until an interrupt is pending (enabled or not, as the spec says) or stop. */
+/* WFI: sleep until an interrupt is pending (enabled or not, as the spec says) or stop.
+ * Device lines wake the futex; the Sstc timer is the one source nobody signals, so the sleep
+ * ends when stimecmp is due (and at least every 100 ms). */
 static void rv_wfi_wait(struct rv_hart *h)
 {
 	while (!atomic_load(&h->stop)) {
@@ -69,8 +71,13 @@ static void rv_wfi_wait(struct rv_hart *h)
 			return;
 		}
 		uint32_t lines = atomic_load(&h->irq_lines);
-		/* a bounded sleep: the Sstc timer and software bits are not futex-signalled */
-		struct timespec ts = { 0, 200000 };
+		uint64_t ns = 100 * 1000 * 1000;
+		if ((h->menvcfg >> 63) && (h->mie & (1u << RV_IRQ_STI))) {
+			uint64_t now = rv_hart_time(h);
+			if (h->stimecmp > now && (h->stimecmp - now) < ns / 100)
+				ns = (h->stimecmp - now) * 100; /* 10 MHz ticks */
+		}
+		struct timespec ts = { (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) };
 		rv_futex(&h->irq_lines, FUTEX_WAIT_PRIVATE, lines, &ts);
 	}
 }

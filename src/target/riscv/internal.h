@@ -59,6 +59,7 @@ bool rv_csr_access(struct rv_hart *h, unsigned csr, unsigned op, uint64_t src, u
 void rv_raise(struct rv_hart *h, uint64_t cause, uint64_t tval);
 bool rv_take_interrupt(struct rv_hart *h);
 uint64_t rv_pending_irqs(struct rv_hart *h);
+uint64_t rv_hart_time(struct rv_hart *h); /* mtime: the board's clock or the host's, 10 MHz */
 bool rv_mret(struct rv_hart *h);
 bool rv_sret(struct rv_hart *h);
 void rv_set_priv(struct rv_hart *h, int priv);
