@@ -121,6 +121,9 @@ printf '#include "test.h"\nRVTEST_BEGIN\nRVTEST_END\n\t.bss\n\t.space 2 << 20\n'
 rv_build "$tmp/big.S" "$tmp/big.elf"
 err=$(rv_cella "$tmp/big.elf" -m 1M 2>&1); rc=$?
 expect_match segment-outside-ram "$err" 'outside RAM'
+rv_build "$tmp/report.S" "$tmp/badentry.elf" -Wl,-e,0x1000
+err=$(rv_cella "$tmp/badentry.elf" 2>&1); rc=$?
+expect_match entry-outside-ram "$err" 'entry point 0x1000 is outside RAM'
 err=$(rv_cella "$tmp/nonexistent.elf" 2>&1); rc=$?
 expect_match missing-kernel-names-path "$err" 'nonexistent.elf'
 err=$(timeout 10 "$CELLA" vm --arch riscv64 --kernel "$tmp/rv64i.elf" 2>&1); rc=$?

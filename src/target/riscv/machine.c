@@ -146,6 +146,9 @@ static int rv_load_elf(struct rv_bare *m, const char *path, uint64_t *entry, str
 					(unsigned long long)(m->mem.region[0].size >> 20));
 		guest_mem_write(&m->mem, s->paddr, elf.data + s->offset, s->filesz);
 	}
+	if (!guest_mem_ptr(&m->mem, elf.entry, 2))
+		return cerr_set(e, 0, "%s: entry point %#llx is outside RAM", path,
+				(unsigned long long)elf.entry);
 	*entry = elf.entry;
 	if (elf_symbol(&elf, "tohost", &m->tohost) == 0) {
 		if (!guest_mem_ptr(&m->mem, m->tohost, 8))
