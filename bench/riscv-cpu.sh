@@ -11,6 +11,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 riscv64-unknown-elf-gcc -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles \
 	-T "$top/tests/riscv/link.ld" -I "$top/tests/riscv" "$top/bench/riscv-cpu.S" -o "$tmp/b.elf"
+riscv64-unknown-elf-gcc -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles \
+	-T "$top/tests/riscv/link.ld" -I "$top/tests/riscv" "$top/bench/riscv-trap.S" -o "$tmp/t.elf"
 
 # run one command; append its wall and CPU seconds to the named arrays
 timed() { # wall-array cpu-array command...
@@ -21,10 +23,12 @@ timed() { # wall-array cpu-array command...
 	w+=("$1"); c+=("$(awk -v u="$2" -v s="$3" 'BEGIN { print u + s }')")
 }
 insns=$(printf '%d' "0x$("$cella" vm --arch riscv64 --bios none --kernel "$tmp/b.elf")")
-cw=() cc=() qw=() qc=()
+cw=() cc=() qw=() qc=() tcw=() tcc=() tqw=() tqc=()
 for _ in $(seq "$rounds"); do
 	timed cw cc "$cella" vm --arch riscv64 --bios none --kernel "$tmp/b.elf"
 	timed qw qc qemu-system-riscv64 -M spike -bios none -nographic -kernel "$tmp/b.elf"
+	timed tcw tcc "$cella" vm --arch riscv64 --bios none --kernel "$tmp/t.elf"
+	timed tqw tqc qemu-system-riscv64 -M spike -bios none -nographic -kernel "$tmp/t.elf"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "guest instructions: $insns (counted by cella's minstret)"
@@ -33,3 +37,6 @@ awk -v n="$insns" -v cw="$(median "${cw[@]}")" -v cc="$(median "${cc[@]}")" \
 	printf "cella: wall %.3f s  cpu %.3f s  %.0f M instr/s (cpu)\n", cw, cc, n / cc / 1e6
 	printf "qemu : wall %.3f s  cpu %.3f s  %.0f M instr/s (cpu)\n", qw, qc, n / qc / 1e6
 	printf "cella/qemu speed ratio (cpu): %.2f\n", qc / cc }'
+awk -v c="$(median "${tcc[@]}")" -v q="$(median "${tqc[@]}")" 'BEGIN {
+	printf "traps (2M ecall/mret round trips): cella cpu %.3f s (%.0f ns each), qemu cpu %.3f s (%.0f ns each)\n",
+		c, c / 2e6 * 1e9, q, q / 2e6 * 1e9 }'

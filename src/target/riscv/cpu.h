@@ -69,6 +69,10 @@ struct rv_hart {
 	uint64_t      f[32];
 	int           priv;
 	struct rv_tlb tlb_x[RV_TLB_SIZE], tlb_r[RV_TLB_SIZE], tlb_w[RV_TLB_SIZE];
+	/* the entries filled since the last flush (tlb << 8 | index), so that the frequent
+	 * flushes at traps clear a few entries, not all; n_tlb_used -1: too many, clear all */
+	uint16_t      tlb_used[32];
+	int           n_tlb_used;
 	uint64_t      instret;           /* retired instructions (also the cycle counter) */
 	bool          block_end;         /* leave the current block (CSR side effects, traps) */
 	bool          instret_written;   /* minstret/mcycle was just written by a CSR instruction */

@@ -38,6 +38,7 @@ int rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hart
 	h->stimecmp = UINT64_MAX;
 	for (int i = 0; i < RV_DCACHE_SIZE + 2; i++)
 		h->dcache[i].tag = 1; /* never valid: pcs are 2-byte aligned */
+	h->n_tlb_used = -1; /* the first flush clears everything */
 	rv_tlb_flush(h);
 	return 0;
 }

@@ -16,8 +16,16 @@ static const uint64_t rv_access_fault[3] = { RV_EXC_LFAULT, RV_EXC_SFAULT, RV_EX
 
 void rv_tlb_flush(struct rv_hart *h)
 {
-	for (int i = 0; i < RV_TLB_SIZE; i++)
-		h->tlb_x[i].tag = h->tlb_r[i].tag = h->tlb_w[i].tag = UINT64_MAX;
+	struct rv_tlb *tlbs[3] = { h->tlb_r, h->tlb_w, h->tlb_x };
+
+	if (h->n_tlb_used >= 0) {
+		for (int k = 0; k < h->n_tlb_used; k++)
+			tlbs[h->tlb_used[k] >> 8][h->tlb_used[k] & 0xff].tag = UINT64_MAX;
+	} else {
+		for (int i = 0; i < RV_TLB_SIZE; i++)
+			h->tlb_x[i].tag = h->tlb_r[i].tag = h->tlb_w[i].tag = UINT64_MAX;
+	}
+	h->n_tlb_used = 0;
 }
 
 /* Recompute the decoded PMP ranges after a pmpcfg/pmpaddr write. */
@@ -201,7 +209,14 @@ static void rv_tlb_fill(struct rv_hart *h, struct rv_tlb *tlb, uint64_t va, uint
 		return;
 	if (acc == RV_ACC_W && rv_code_test(h, rv_code_index(h, host)))
 		return;
-	struct rv_tlb *t = &tlb[(va >> 12) & (RV_TLB_SIZE - 1)];
+	unsigned       idx = (unsigned)(va >> 12) & (RV_TLB_SIZE - 1);
+	struct rv_tlb *t   = &tlb[idx];
+	if (h->n_tlb_used >= 0) {
+		if (h->n_tlb_used < (int)(sizeof(h->tlb_used) / sizeof(h->tlb_used[0])))
+			h->tlb_used[h->n_tlb_used++] = (uint16_t)((unsigned)acc << 8 | idx);
+		else
+			h->n_tlb_used = -1;
+	}
 	t->tag    = va & RV_PAGE_MASK;
 	t->addend = (uintptr_t)host - (uintptr_t)(va & RV_PAGE_MASK);
 }
