@@ -142,6 +142,68 @@ static void interrupt_from_another_thread(void)
 	CHECK_INT(hart->mepc, RAM_BASE + 36); /* the jump after WFI */
 }
 
+static uint32_t b_type(unsigned f3, unsigned rs1, unsigned rs2, int off)
+{
+	uint32_t u = (uint32_t)off;
+	return ((u >> 12) & 1) << 31 | ((u >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 |
+	       ((u >> 1) & 0xf) << 8 | ((u >> 11) & 1) << 7 | 0x63;
+}
+#define AMOADD_D(rd, rs2, rs1) (0u << 27 | (rs2) << 20 | (rs1) << 15 | 3u << 12 | (rd) << 7 | 0x2f)
+#define LR_D(rd, rs1)          (2u << 27 | (rs1) << 15 | 3u << 12 | (rd) << 7 | 0x2f)
+#define SC_D(rd, rs2, rs1)     (3u << 27 | (rs2) << 20 | (rs1) << 15 | 3u << 12 | (rd) << 7 | 0x2f)
+#define SD(rs2, rs1, imm)      ((uint32_t)((imm) >> 5) << 25 | (rs2) << 20 | (rs1) << 15 | 3u << 12 | \
+				(uint32_t)((imm) & 31) << 7 | 0x23)
+#define BNE(rs1, rs2, off)     b_type(1, rs1, rs2, off)
+
+/* Two harts in two threads increment shared counters with AMOADD and with LR/SC loops:
+ * no increment may be lost. */
+static void two_harts_atomics(void)
+{
+	enum { T0 = 5, T1 = 6, T2 = 7, T3 = 28, A0 = 10, A1 = 11, A2 = 12 };
+	const uint32_t p[] = {
+		ADDI(T0, 0, 1), SLLI(T0, T0, 18), ADDI(T1, 0, 1),
+		AMOADD_D(0, T1, A0), ADDI(T0, T0, -1), BNE(T0, 0, -8),          /* 3..5 */
+		ADDI(T0, 0, 1), SLLI(T0, T0, 18),
+		LR_D(T2, A1), ADDI(T2, T2, 1), SC_D(T3, T2, A1), BNE(T3, 0, -12), /* 8..11 */
+		ADDI(T0, T0, -1), BNE(T0, 0, -20),
+		SD(T1, A2, 0), JAL0_SELF,
+	};
+	setup(p, sizeof(p) / sizeof(p[0]), RAM_BASE);
+	struct rv_hart *h2 = calloc(1, sizeof(*h2));
+	struct cerr     e;
+	struct rv_hart_env env = { .mem = &mem, .bus = &bus };
+	CHECK(h2 != NULL);
+	CHECK_INT(rv_hart_init(h2, &env, 1, RAM_BASE, &e), 0);
+	struct rv_hart *harts[2] = { hart, h2 };
+	for (int i = 0; i < 2; i++) {
+		harts[i]->x[A0] = RAM_BASE + 0x8000;
+		harts[i]->x[A1] = RAM_BASE + 0x8040;
+		harts[i]->x[A2] = RAM_BASE + 0x8080 + 64 * (uint64_t)i;
+	}
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		CHECK_INT(pthread_create(&t[i], NULL, run_thread, harts[i]), 0);
+	uint64_t *done0 = (uint64_t *)(ram + 0x8080), *done1 = (uint64_t *)(ram + 0x80c0);
+	for (int i = 0; i < 10000 && !(__atomic_load_n(done0, __ATOMIC_ACQUIRE) &&
+				      __atomic_load_n(done1, __ATOMIC_ACQUIRE)); i++) {
+		struct timespec tick = { 0, 1000 * 1000 };
+		nanosleep(&tick, NULL);
+	}
+	for (int i = 0; i < 2; i++) {
+		rv_hart_stop(harts[i]);
+		pthread_join(t[i], NULL);
+	}
+	uint64_t amo, lrsc;
+	memcpy(&amo, ram + 0x8000, 8);
+	memcpy(&lrsc, ram + 0x8040, 8);
+	rv_hart_destroy(h2);
+	free(h2);
+	CHECK_INT(*done0, 1);
+	CHECK_INT(*done1, 1);
+	CHECK_INT(amo, 2 << 18);
+	CHECK_INT(lrsc, 2 << 18);
+}
+
 int main(void)
 {
 	check_suite = "riscv_hart";
@@ -149,6 +211,7 @@ int main(void)
 	RUN(device_window_and_access_fault);
 	RUN(illegal_instruction_trap);
 	RUN(interrupt_from_another_thread);
+	RUN(two_harts_atomics);
 	if (hart) {
 		rv_hart_destroy(hart);
 		free(hart);
