@@ -1,7 +1,8 @@
-/* The interpreter: fetch through a host pointer into the current code page, look the
- * instruction up in the pre-decoded cache (tagged by pc and raw bits, so self-modifying code
- * needs no invalidation), and dispatch with computed goto on the dense operation index.
- * A block ends after a budget of instructions or at anything that changes the hart's mode. */
+/* The interpreter: run pre-decoded instructions from the decoded cache (one tag compare per
+ * instruction; a miss fetches through a host pointer into the code page and decodes), and
+ * dispatch with computed goto from each handler. A block ends after a budget of instructions
+ * or at anything that changes the hart's mode; the run loop then checks interrupts. */
+/* keep one indirect jump per handler instead of GCC merging them into one shared jump */
 #pragma GCC optimize("no-crossjumping")
 #include "target/riscv/exec.h"
 #include "target/riscv/internal.h"
