@@ -71,6 +71,9 @@ RVTEST_BEGIN
 	CLEAR; li t0, VA_NONE; ld t1, 0(t0); EXPECT(20, 13)
 	CLEAR; li t0, VA_RO; sd t1, 0(t0); EXPECT(21, 15)
 	CLEAR; li t0, VA_RO; ld t1, 0(t0); EXPECT(22, -1)
+	# misaligned: within a page it just works; across into an unmapped page it faults
+	CLEAR; li t0, VA_RO + 4090; lw t1, 0(t0); EXPECT(63, -1)
+	CLEAR; li t0, VA_RO + 4094; lw t1, 0(t0); EXPECT(64, 13)
 	# execute-only needs MXR to be read
 	CLEAR; li t0, VA_X; ld t1, 0(t0); EXPECT(23, 13)
 	li t0, 1 << 19; csrs sstatus, t0

@@ -251,8 +251,9 @@ bool rv_load_slow(struct rv_hart *h, uint64_t va, unsigned size, uint64_t *val, 
 	int      priv = rv_data_priv(h);
 	uint64_t pa;
 
-	if (va & (size - 1)) {
-		/* misaligned: handled here, one byte at a time (documented in docs/riscv.md) */
+	if ((va & 0xfff) + size > 4096) {
+		/* misaligned across two pages: one byte at a time (a misaligned access within a
+		 * page takes the normal path below; misaligned accesses never trap) */
 		uint64_t v = 0;
 		for (unsigned i = 0; i < size; i++) {
 			uint64_t b;
@@ -279,8 +280,8 @@ bool rv_store_slow(struct rv_hart *h, uint64_t va, unsigned size, uint64_t val, 
 	int      priv = rv_data_priv(h);
 	uint64_t pa;
 
-	if (va & (size - 1)) {
-		/* check both ends first so a fault leaves memory untouched */
+	if ((va & 0xfff) + size > 4096) {
+		/* across two pages: check both ends first so a fault leaves memory untouched */
 		uint64_t pa2;
 		if (!rv_translate(h, va, RV_ACC_W, priv, &pa, f) ||
 		    !rv_translate(h, va + size - 1, RV_ACC_W, priv, &pa2, f))
