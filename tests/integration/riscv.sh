@@ -19,7 +19,7 @@ rv_build() { # source elf [cc flags]
 		-T "$CELLA_TOP/tests/riscv/link.ld" -I "$CELLA_TOP/tests/riscv" "$src" -o "$elf" 2>"$tmp/cc.err"
 }
 rv_cella() { timeout 60 "$CELLA" vm --arch riscv64 --bios none --kernel "$@"; }
-rv_qemu() { timeout 60 "$QEMU" -M spike -bios none -nographic -kernel "$1"; }
+rv_qemu() { timeout 60 "$QEMU" -M spike -bios none -nographic -kernel "$@"; }
 
 # QEMU 7.2 differs from the spec where these tests look: no Sstc on -M spike (priv runs in
 # QEMU without its Sstc and exact-instret parts), and a misaligned AMO reported as a load misaligned (rv64a);
@@ -32,11 +32,14 @@ for src in "$CELLA_TOP"/tests/riscv/*.S; do
 		fail "build-$name" "$(cat "$tmp/cc.err")"
 		continue
 	fi
-	out=$(rv_cella "$tmp/$name.elf" 2>&1 >"$tmp/$name.out"); rc=$?
+	# smpN.S runs with N harts (one host thread each)
+	smp=1
+	case "$name" in smp[0-9]*) smp=${name#smp} ;; esac
+	out=$(rv_cella "$tmp/$name.elf" --smp "$smp" 2>&1 >"$tmp/$name.out"); rc=$?
 	if [ "$rc" -eq 0 ]; then pass "$name"; else fail "$name" "exit $rc: $out"; fi
 	case "$qemu_skip" in *" $name "*) continue ;; esac
 	if [ -n "$QEMU" ]; then
-		rv_qemu "$tmp/$name.elf" >/dev/null 2>&1; rc=$?
+		rv_qemu "$tmp/$name.elf" -smp "$smp" >/dev/null 2>&1; rc=$?
 		expect_eq "qemu-agrees-$name" "$rc" 0
 	fi
 done

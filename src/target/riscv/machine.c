@@ -1,7 +1,8 @@
 /* The bare-metal riscv64 machine behind `cella vm --arch riscv64 --bios none --kernel X.elf`:
- * RAM at 0x80000000, the ELF's segments loaded, hart 0 started at the entry in M-mode in its
- * own thread, and two ways for a test to end: HTIF tohost (the riscv-tests convention) and
- * the QEMU-virt "test" finisher at 0x100000. The full board (issue 5) grows from this. */
+ * RAM at 0x80000000, the ELF's segments loaded, --smp harts started together at the entry in
+ * M-mode (a0 = hartid), each in its own thread, and two ways for a program to end: HTIF
+ * tohost (the riscv-tests convention) and the QEMU-virt "test" finisher at 0x100000. The full
+ * board (issue 5) grows from this. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,9 @@
 #define RV_FINISHER   0x100000ull
 
 struct rv_bare {
-	struct rv_hart  *hart;
+	struct rv_hart  *hart[64];
+	unsigned         n_harts;
+	pthread_mutex_t  lock;    /* HTIF and the end state: harts report from their threads */
 	struct guest_mem mem;
 	struct bus       bus;
 	uint64_t         tohost, fromhost;
@@ -29,13 +32,15 @@ struct rv_bare {
 	uint64_t         status;
 };
 
+/* Called with m->lock held. */
 static void rv_bare_end(struct rv_bare *m, uint64_t status)
 {
 	if (!m->ended) {
 		m->ended  = true;
 		m->status = status;
 	}
-	rv_hart_stop(m->hart);
+	for (unsigned i = 0; i < m->n_harts; i++)
+		rv_hart_stop(m->hart[i]);
 }
 
 /* The HTIF syscall proxy (riscv-tests' benchmarks): magic_mem = {num, a0, a1, a2, ...}. */
@@ -68,13 +73,17 @@ static void rv_htif_watch(void *opaque, struct rv_hart *h, uint64_t pa)
 
 	(void)h;
 	(void)pa;
-	if (guest_mem_read(&m->mem, m->tohost, &v, 8) < 0 || v == 0)
+	pthread_mutex_lock(&m->lock);
+	if (guest_mem_read(&m->mem, m->tohost, &v, 8) < 0 || v == 0) {
+		pthread_mutex_unlock(&m->lock);
 		return;
+	}
 	unsigned dev = (unsigned)(v >> 56), cmd = (unsigned)(v >> 48) & 0xff;
 	uint64_t payload = v & ((1ull << 48) - 1);
 	if (dev == 0 && cmd == 0) {
 		if (payload & 1) {
 			rv_bare_end(m, payload >> 1);
+			pthread_mutex_unlock(&m->lock);
 			return;
 		}
 		rv_htif_syscall(m, payload);
@@ -91,6 +100,7 @@ static void rv_htif_watch(void *opaque, struct rv_hart *h, uint64_t pa)
 	guest_mem_write(&m->mem, m->tohost, &zero, 8);
 	if (m->fromhost)
 		guest_mem_write(&m->mem, m->fromhost, &ack, 8);
+	pthread_mutex_unlock(&m->lock);
 }
 
 /* QEMU virt's "test" device: 0x5555 pass, 0x3333 | code << 16 fail, 0x7777 reset (= end). */
@@ -107,10 +117,12 @@ static void rv_finisher_write(void *opaque, uint64_t off, uint64_t v, unsigned s
 	(void)size;
 	if (off != 0)
 		return;
+	pthread_mutex_lock(&m->lock);
 	if ((v & 0xffff) == 0x5555 || (v & 0xffff) == 0x7777)
 		rv_bare_end(m, 0);
 	else if ((v & 0xffff) == 0x3333)
 		rv_bare_end(m, (v >> 16) ? (v >> 16) : 1);
+	pthread_mutex_unlock(&m->lock);
 }
 
 static const struct bus_ops rv_finisher_ops = { rv_finisher_read, rv_finisher_write };
@@ -163,30 +175,27 @@ static int rv_load_elf(struct rv_bare *m, const char *path, uint64_t *entry, str
 
 int rv_bare_run(const struct vm_config *cfg, struct cerr *e)
 {
-	struct rv_bare m = { 0 };
-	uint64_t       entry = 0;
-	int            rc = -1;
+	static struct rv_bare m;
+	pthread_t             t[64];
+	unsigned              started = 0;
+	uint64_t              entry = 0;
+	int                   rc = -1;
 
 	if (!cfg->bios || strcmp(cfg->bios, "none") != 0)
 		return cerr_usage(e, "vm: riscv64 runs bare-metal programs only for now: "
 				  "use --bios none --kernel PROGRAM.elf");
 	if (!cfg->kernel)
 		return cerr_usage(e, "vm: riscv64 needs --kernel PROGRAM.elf");
-	if (cfg->smp != 1)
-		return cerr_usage(e, "vm: the bare-metal riscv64 machine has one hart (no --smp)");
 	if (cfg->n_drives || cfg->n_nets || cfg->n_shares || cfg->rng || cfg->initrd)
 		return cerr_usage(e, "vm: the bare-metal riscv64 machine has no devices");
 
+	memset(&m, 0, sizeof(m));
+	pthread_mutex_init(&m.lock, NULL);
 	void *ram = mmap(NULL, cfg->mem_bytes, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (ram == MAP_FAILED)
 		return cerr_set(e, errno, "vm: cannot reserve %llu MiB of guest RAM",
 				(unsigned long long)(cfg->mem_bytes >> 20));
-	m.hart = calloc(1, sizeof(*m.hart));
-	if (!m.hart) {
-		cerr_set(e, errno, "vm: allocating the hart");
-		goto out;
-	}
 	if (guest_mem_add(&m.mem, RV_RAM_BASE, cfg->mem_bytes, ram, e) < 0 ||
 	    bus_map(&m.bus, "finisher", RV_FINISHER, 0x1000, &rv_finisher_ops, &m, e) < 0 ||
 	    rv_load_elf(&m, cfg->kernel, &entry, e) < 0)
@@ -200,18 +209,33 @@ int rv_bare_run(const struct vm_config *cfg, struct cerr *e)
 		env.watch_hi = m.tohost + 8;
 		env.watch    = rv_htif_watch;
 	}
-	if (rv_hart_init(m.hart, &env, 0, entry, e) < 0)
-		goto out;
-	m.hart->x[10] = 0; /* a0 = hartid */
-
-	pthread_t t;
-	int       err = pthread_create(&t, NULL, rv_hart_thread, m.hart);
-	if (err) {
-		cerr_set(e, err, "vm: starting the hart thread");
-		goto out;
+	for (unsigned i = 0; i < cfg->smp; i++) {
+		m.hart[i] = calloc(1, sizeof(*m.hart[i]));
+		if (!m.hart[i]) {
+			cerr_set(e, errno, "vm: allocating hart %u", i);
+			goto out;
+		}
+		m.n_harts = i + 1;
+		if (rv_hart_init(m.hart[i], &env, i, entry, e) < 0)
+			goto out;
+		m.hart[i]->x[10] = i; /* a0 = hartid */
 	}
-	pthread_join(t, NULL);
+	/* one host thread per hart; a hart that ends the program stops all of them */
+	for (; started < m.n_harts; started++) {
+		int err = pthread_create(&t[started], NULL, rv_hart_thread, m.hart[started]);
+		if (err) {
+			cerr_set(e, err, "vm: starting the thread of hart %u", started);
+			pthread_mutex_lock(&m.lock);
+			rv_bare_end(&m, 0);
+			pthread_mutex_unlock(&m.lock);
+			break;
+		}
+	}
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
 	fflush(stdout);
+	if (started < m.n_harts)
+		goto out;
 	if (m.status == 0) {
 		rc = 0;
 	} else {
@@ -219,10 +243,12 @@ int rv_bare_run(const struct vm_config *cfg, struct cerr *e)
 			 (unsigned long long)m.status);
 	}
 out:
-	if (m.hart)
-		rv_hart_destroy(m.hart);
-	free(m.hart);
+	for (unsigned i = 0; i < m.n_harts; i++) {
+		rv_hart_destroy(m.hart[i]);
+		free(m.hart[i]);
+	}
 	munmap(ram, cfg->mem_bytes);
+	pthread_mutex_destroy(&m.lock);
 	return rc;
 }
 
