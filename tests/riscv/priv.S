@@ -161,6 +161,11 @@ RVTEST_BEGIN
 	# counters: instret counts retired instructions exactly; a write is what the next read sees
 	li TESTNUM, 47; csrr a0, minstret; nop; nop; csrr a1, minstret; sub a1, a1, a0; li t2, 3; bne a1, t2, fail
 	li TESTNUM, 48; li t0, 1000; csrw minstret, t0; csrr a1, minstret; li t2, 1000; bne a1, t2, fail
+	# mcountinhibit.IR stops minstret (but not mcycle); clearing it resumes from there
+	li TESTNUM, 65; csrsi mcountinhibit, 4; csrr a0, minstret; nop; nop; csrr a1, minstret; bne a0, a1, fail
+	li TESTNUM, 66; csrr a2, mcycle; nop; csrr a3, mcycle; beq a2, a3, fail
+	li TESTNUM, 67; csrci mcountinhibit, 4; csrr a2, minstret; bne a2, a1, fail     # the clearing csrci is not counted
+	li TESTNUM, 68; nop; csrr a3, minstret; sub a3, a3, a2; li t2, 3; bne a3, t2, fail
 #endif
 	# FS: off makes FP instructions illegal; a write makes it dirty and sets SD
 	li t0, 3 << 13; csrc mstatus, t0

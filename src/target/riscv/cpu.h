@@ -73,9 +73,9 @@ struct rv_hart {
 	 * flushes at traps clear a few entries, not all; n_tlb_used -1: too many, clear all */
 	uint16_t      tlb_used[32];
 	int           n_tlb_used;
-	uint64_t      instret;           /* retired instructions (also the cycle counter) */
+	uint64_t      instret;           /* retired instructions, never reset: the counters'
+					  * CSR values are derived from it (csr.c) */
 	bool          block_end;         /* leave the current block (CSR side effects, traps) */
-	bool          instret_written;   /* minstret/mcycle was just written by a CSR instruction */
 
 	struct rv_hart_env env;
 	uint64_t      hartid;
@@ -90,6 +90,9 @@ struct rv_hart {
 	uint64_t mtvec, mscratch, mepc, mcause, mtval, mcounteren, menvcfg, mcountinhibit;
 	uint64_t stvec, sscratch, sepc, scause, stval, scounteren, senvcfg, satp, stimecmp;
 	uint32_t fcsr;
+	/* mcycle/minstret = instret - offset, or the frozen value while mcountinhibit stops them;
+	 * a cycle is one retired instruction here */
+	uint64_t cycle_off, instret_off, cycle_frozen, instret_frozen;
 	struct rv_pmp pmp;
 
 	/* LR/SC reservation */

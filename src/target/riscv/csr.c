@@ -147,6 +147,16 @@ bool rv_sret(struct rv_hart *h)
 	return true;
 }
 
+static uint64_t rv_cycle(const struct rv_hart *h)
+{
+	return (h->mcountinhibit & 1) ? h->cycle_frozen : h->instret - h->cycle_off;
+}
+
+static uint64_t rv_instret(const struct rv_hart *h)
+{
+	return (h->mcountinhibit & 4) ? h->instret_frozen : h->instret - h->instret_off;
+}
+
 /* May the current mode read counter `bit` (0 cycle, 1 time, 2 instret, 3.. hpm)? */
 static bool rv_counter_ok(const struct rv_hart *h, unsigned bit)
 {
@@ -166,7 +176,7 @@ static bool rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *v)
 	case 0xc00: case 0xc02:
 		if (!rv_counter_ok(h, csr & 31))
 			return false;
-		*v = h->instret;
+		*v = csr == 0xc00 ? rv_cycle(h) : rv_instret(h);
 		break;
 	case 0xc01:
 		if (!rv_counter_ok(h, 1))
@@ -216,7 +226,8 @@ static bool rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *v)
 		*v = r;
 		break;
 	}
-	case 0xb00: case 0xb02: *v = h->instret; break;
+	case 0xb00: *v = rv_cycle(h); break;
+	case 0xb02: *v = rv_instret(h); break;
 	default:
 		if (csr >= 0x3b0 && csr < 0x3f0) {
 			*v = csr < 0x3c0 ? h->pmp.addr[csr - 0x3b0] : 0;
@@ -299,7 +310,19 @@ static bool rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 	case 0x305: h->mtvec = v & ~2ull; break;
 	case 0x306: h->mcounteren = v & 0xffffffff; break;
 	case 0x30a: h->menvcfg = v & (MENVCFG_STCE | 1); break;
-	case 0x320: h->mcountinhibit = v & 0xfffffffd; break;
+	case 0x320: {
+		uint64_t n = v & 0xfffffffd, now = h->instret + 1; /* + the writing instruction */
+		if ((n & 1) && !(h->mcountinhibit & 1))
+			h->cycle_frozen = now - h->cycle_off;
+		if (!(n & 1) && (h->mcountinhibit & 1))
+			h->cycle_off = now - h->cycle_frozen;
+		if ((n & 4) && !(h->mcountinhibit & 4))
+			h->instret_frozen = now - h->instret_off;
+		if (!(n & 4) && (h->mcountinhibit & 4))
+			h->instret_off = now - h->instret_frozen;
+		h->mcountinhibit = n;
+		break;
+	}
 	case 0x340: h->mscratch = v; break;
 	case 0x341: h->mepc = v & ~1ull; break;
 	case 0x342: h->mcause = v; break;
@@ -313,9 +336,15 @@ static bool rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 	}
 	case 0x3a0: rv_pmpcfg_write(h, 0, v); break;
 	case 0x3a2: rv_pmpcfg_write(h, 8, v); break;
-	case 0xb00: case 0xb02:
-		h->instret = v;
-		h->instret_written = true; /* the writing instruction itself is not counted */
+	/* h->instret excludes the writing instruction, which still retires: the next read
+	 * must see exactly v, so the offsets count it in */
+	case 0xb00:
+		h->cycle_off    = h->instret + 1 - v;
+		h->cycle_frozen = v;
+		break;
+	case 0xb02:
+		h->instret_off    = h->instret + 1 - v;
+		h->instret_frozen = v;
 		break;
 	case 0x301: case 0x3a1: case 0x3a3: break;
 	default:
