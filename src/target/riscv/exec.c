@@ -165,8 +165,8 @@ next:
 	n++;
 	goto *d->handler;
 
-	/* d is not pc's entry (after a page crossing, or past the end of the cache), or the
-	 * entry holds another instruction: find the slot and decode into it */
+	/* d is not pc's entry (after a CSR write, an uncached straddling instruction, or past the
+	 * end of the cache), or the entry holds another instruction: find the slot, decode */
 miss:
 	if (unlikely(n >= budget))
 		goto out;
