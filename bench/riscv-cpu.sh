@@ -13,6 +13,10 @@ riscv64-unknown-elf-gcc -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles \
 	-T "$top/tests/riscv/link.ld" -I "$top/tests/riscv" "$top/bench/riscv-cpu.S" -o "$tmp/b.elf"
 riscv64-unknown-elf-gcc -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles \
 	-T "$top/tests/riscv/link.ld" -I "$top/tests/riscv" "$top/bench/riscv-trap.S" -o "$tmp/t.elf"
+# an empty program, to measure start-up and report the steady-state rate without it
+printf '#include "test.h"\nRVTEST_BEGIN\nRVTEST_END\n' >"$tmp/null.S"
+riscv64-unknown-elf-gcc -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles \
+	-T "$top/tests/riscv/link.ld" -I "$top/tests/riscv" "$tmp/null.S" -o "$tmp/null.elf"
 
 # run one command; append its wall and CPU seconds to the named arrays
 timed() { # wall-array cpu-array command...
@@ -23,12 +27,14 @@ timed() { # wall-array cpu-array command...
 	w+=("$1"); c+=("$(awk -v u="$2" -v s="$3" 'BEGIN { print u + s }')")
 }
 insns=$(printf '%d' "0x$("$cella" vm --arch riscv64 --bios none --kernel "$tmp/b.elf")")
-cw=() cc=() qw=() qc=() tcw=() tcc=() tqw=() tqc=()
+cw=() cc=() qw=() qc=() tcw=() tcc=() tqw=() tqc=() ncw=() ncc=() nqw=() nqc=()
 for _ in $(seq "$rounds"); do
 	timed cw cc "$cella" vm --arch riscv64 --bios none --kernel "$tmp/b.elf"
 	timed qw qc qemu-system-riscv64 -M spike -bios none -nographic -kernel "$tmp/b.elf"
 	timed tcw tcc "$cella" vm --arch riscv64 --bios none --kernel "$tmp/t.elf"
 	timed tqw tqc qemu-system-riscv64 -M spike -bios none -nographic -kernel "$tmp/t.elf"
+	timed ncw ncc "$cella" vm --arch riscv64 --bios none --kernel "$tmp/null.elf"
+	timed nqw nqc qemu-system-riscv64 -M spike -bios none -nographic -kernel "$tmp/null.elf"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "guest instructions: $insns (counted by cella's minstret)"
@@ -40,3 +46,8 @@ awk -v n="$insns" -v cw="$(median "${cw[@]}")" -v cc="$(median "${cc[@]}")" \
 awk -v c="$(median "${tcc[@]}")" -v q="$(median "${tqc[@]}")" 'BEGIN {
 	printf "traps (2M ecall/mret round trips): cella cpu %.3f s (%.0f ns each), qemu cpu %.3f s (%.0f ns each)\n",
 		c, c / 2e6 * 1e9, q, q / 2e6 * 1e9 }'
+awk -v n="$insns" -v cc="$(median "${cc[@]}")" -v qc="$(median "${qc[@]}")" \
+    -v nc="$(median "${ncc[@]}")" -v nq="$(median "${nqc[@]}")" 'BEGIN {
+	printf "start-up (empty program, cpu): cella %.3f s, qemu %.3f s\n", nc, nq
+	printf "steady state without start-up: cella %.0f M instr/s, qemu %.0f M instr/s\n",
+		n / (cc - nc) / 1e6, n / (qc - nq) / 1e6 }'
