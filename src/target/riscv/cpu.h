@@ -106,6 +106,7 @@ struct rv_hart {
 	uint32_t      dcache_gen;
 	uint64_t     *code_bits;
 	uint64_t      code_first[GUEST_MEM_MAX_REGIONS]; /* bit index of each RAM region's page 0 */
+	int           code_regions;      /* RAM regions the map covers (those at init) */
 	struct rv_dec dcache[RV_DCACHE_SIZE + 2]; /* +2: stepping past the end just misses */
 };
 

@@ -22,6 +22,7 @@ int rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hart
 		h->code_first[i] = pages;
 		pages += (env->mem->region[i].size + 4095) / 4096;
 	}
+	h->code_regions = env->mem->n;
 	h->code_bits = calloc(pages / 64 + 1, sizeof(uint64_t));
 	if (!h->code_bits)
 		return cerr_set(e, errno, "riscv: allocating the code-page map of hart %llu",

@@ -86,7 +86,7 @@ static bool rv_pmp_ok(const struct rv_hart *h, uint64_t pa, uint64_t len, enum r
 static int64_t rv_code_index(const struct rv_hart *h, const uint8_t *p)
 {
 	const struct guest_mem *m = h->env.mem;
-	for (int i = 0; i < m->n; i++) {
+	for (int i = 0; i < h->code_regions; i++) {
 		if (p >= m->region[i].host && p < m->region[i].host + m->region[i].size)
 			return (int64_t)(h->code_first[i] + (uint64_t)(p - m->region[i].host) / 4096);
 	}
