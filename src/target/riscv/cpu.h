@@ -32,12 +32,12 @@ struct rv_tlb {
 struct rv_dec {
 	uint64_t tag;
 	const void *handler; /* the interpreter's label for op */
-	uint32_t bits;     /* raw instruction (16 bits for a compressed one) */
-	uint32_t insn;     /* the 32-bit instruction (a compressed one expanded) */
+	uint32_t insn;     /* the raw instruction (16 bits for a compressed one), for xtval and
+			    * F/D (which has no compressed arithmetic) */
+	int32_t  imm;      /* every RV64 immediate fits in 32 bits */
 	uint16_t op;       /* dense index into the interpreter's dispatch table */
 	uint8_t  rd, rs1, rs2, len, aux;
-	int64_t  imm;
-};
+};                         /* 32 bytes: two per cache line, index * 32 */
 
 struct rv_pmp {
 	uint8_t  cfg[16];

@@ -103,7 +103,7 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 #define RS1  x[d->rs1]
 #define RS2  x[d->rs2]
 #define RD   x[d->rd]
-#define IMM  ((uint64_t)d->imm)
+#define IMM  ((uint64_t)(int64_t)d->imm)
 /* Each handler ends in its own copy of the dispatch: one indirect jump per handler predicts
  * far better than one shared jump. */
 #define DISPATCH()                                                                             \
@@ -226,7 +226,7 @@ miss:
 illegal:
 	h->pc = pc;
 	n--;
-	rv_raise(h, RV_EXC_ILLEGAL, d->bits);
+	rv_raise(h, RV_EXC_ILLEGAL, d->insn);
 	goto out_raised;
 fault:
 	h->pc = pc;
