@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Guest instructions per second of cella's RV64 interpreter vs qemu-system-riscv64 (TCG) on
-# the same CPU-bound bare-metal program (U-mode, Sv39): runs interleaved, medians reported.
+# the same CPU-bound bare-metal program (U-mode, Sv39): runs interleaved, medians reported,
+# both wall-clock and CPU time (user + system; steadier when the host is shared).
 #   bench/riscv-cpu.sh [ROUNDS]      (needs a built build/cella, riscv64-unknown-elf-gcc, QEMU)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,20 +11,43 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 riscv64-unknown-elf-gcc -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles \
 	-T "$top/tests/riscv/link.ld" -I "$top/tests/riscv" "$top/bench/riscv-cpu.S" -o "$tmp/b.elf"
+riscv64-unknown-elf-gcc -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles \
+	-T "$top/tests/riscv/link.ld" -I "$top/tests/riscv" "$top/bench/riscv-trap.S" -o "$tmp/t.elf"
+# an empty program, to measure start-up and report the steady-state rate without it
+printf '#include "test.h"\nRVTEST_BEGIN\nRVTEST_END\n' >"$tmp/null.S"
+riscv64-unknown-elf-gcc -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles \
+	-T "$top/tests/riscv/link.ld" -I "$top/tests/riscv" "$tmp/null.S" -o "$tmp/null.elf"
 
-now() { date +%s%N; }
+# run one command; append its wall and CPU seconds to the named arrays
+timed() { # wall-array cpu-array command...
+	local -n w=$1 c=$2; shift 2
+	local TIMEFORMAT='%R %U %S' out
+	out=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
+	set -- $out
+	w+=("$1"); c+=("$(awk -v u="$2" -v s="$3" 'BEGIN { print u + s }')")
+}
 insns=$(printf '%d' "0x$("$cella" vm --arch riscv64 --bios none --kernel "$tmp/b.elf")")
-c_times=() q_times=()
+cw=() cc=() qw=() qc=() tcw=() tcc=() tqw=() tqc=() ncw=() ncc=() nqw=() nqc=()
 for _ in $(seq "$rounds"); do
-	t0=$(now); "$cella" vm --arch riscv64 --bios none --kernel "$tmp/b.elf" >/dev/null; t1=$(now)
-	c_times+=($(( (t1 - t0) / 1000 )))
-	t0=$(now); qemu-system-riscv64 -M spike -bios none -nographic -kernel "$tmp/b.elf" >/dev/null; t1=$(now)
-	q_times+=($(( (t1 - t0) / 1000 )))
+	timed cw cc "$cella" vm --arch riscv64 --bios none --kernel "$tmp/b.elf"
+	timed qw qc qemu-system-riscv64 -M spike -bios none -nographic -kernel "$tmp/b.elf"
+	timed tcw tcc "$cella" vm --arch riscv64 --bios none --kernel "$tmp/t.elf"
+	timed tqw tqc qemu-system-riscv64 -M spike -bios none -nographic -kernel "$tmp/t.elf"
+	timed ncw ncc "$cella" vm --arch riscv64 --bios none --kernel "$tmp/null.elf"
+	timed nqw nqc qemu-system-riscv64 -M spike -bios none -nographic -kernel "$tmp/null.elf"
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-mc=$(median "${c_times[@]}"); mq=$(median "${q_times[@]}")
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "guest instructions: $insns (counted by cella's minstret)"
-awk -v n="$insns" -v c="$mc" -v q="$mq" 'BEGIN {
-	printf "cella: median %.3f s  %.0f M instr/s\n", c / 1e6, n / c
-	printf "qemu : median %.3f s  %.0f M instr/s\n", q / 1e6, n / q
-	printf "cella/qemu speed ratio: %.2f\n", q / c }'
+awk -v n="$insns" -v cw="$(median "${cw[@]}")" -v cc="$(median "${cc[@]}")" \
+    -v qw="$(median "${qw[@]}")" -v qc="$(median "${qc[@]}")" 'BEGIN {
+	printf "cella: wall %.3f s  cpu %.3f s  %.0f M instr/s (cpu)\n", cw, cc, n / cc / 1e6
+	printf "qemu : wall %.3f s  cpu %.3f s  %.0f M instr/s (cpu)\n", qw, qc, n / qc / 1e6
+	printf "cella/qemu speed ratio (cpu): %.2f\n", qc / cc }'
+awk -v c="$(median "${tcc[@]}")" -v q="$(median "${tqc[@]}")" 'BEGIN {
+	printf "traps (2M ecall/mret round trips): cella cpu %.3f s (%.0f ns each), qemu cpu %.3f s (%.0f ns each)\n",
+		c, c / 2e6 * 1e9, q, q / 2e6 * 1e9 }'
+awk -v n="$insns" -v cc="$(median "${cc[@]}")" -v qc="$(median "${qc[@]}")" \
+    -v nc="$(median "${ncc[@]}")" -v nq="$(median "${nqc[@]}")" 'BEGIN {
+	printf "start-up (empty program, cpu): cella %.3f s, qemu %.3f s\n", nc, nq
+	printf "steady state without start-up: cella %.0f M instr/s, qemu %.0f M instr/s\n",
+		n / (cc - nc) / 1e6, n / (qc - nq) / 1e6 }'

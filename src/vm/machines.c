@@ -1,7 +1,6 @@
 /* The table of machine kinds; each machine's folder defines its struct vm_machine. */
 #include <string.h>
 
-#include "target/riscv/machine.h"
 #include "target/riscv/virt_board.h"
 #include "vm/machine.h"
 
@@ -9,7 +8,6 @@ extern const struct vm_machine kvm_x86_64_machine;
 
 static const struct vm_machine *const vm_machines[] = {
 	&rv_virt_machine,
-	&rv_machine_bare,
 	&kvm_x86_64_machine,
 	NULL, /* keeps the table valid while a machine is being added: one line per machine above */
 };

@@ -43,6 +43,11 @@ trap:	csrr t0, mcause; li t2, 2; bne t0, t2, fail; csrr t0, mtval; bnez t0, fail
 	li TESTNUM, 31; la t0, ebr; csrw mtvec, t0; c.ebreak; j fail
 	.align 2
 ebr:	csrr t0, mcause; li t2, 3; bne t0, t2, fail
+	# compressed FP loads and stores
+	la s0, buf
+	li TESTNUM, 32; li t0, 0x4000000000000001; fmv.d.x fs0, t0; c.fsd fs0, 16(s0); c.fld fs1, 16(s0)
+	fmv.x.d a0, fs1; bne a0, t0, fail
+	li TESTNUM, 33; c.fsdsp fs0, 24(sp); c.fldsp fa5, 24(sp); fmv.x.d a0, fa5; bne a0, t0, fail
 RVTEST_END
 	.section .data
 	.align 4

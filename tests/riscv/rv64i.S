@@ -67,10 +67,18 @@ RVTEST_BEGIN
 	jal ra, smc; li t2, 7; bne a0, t2, fail
 	li t1, 0x00900513; sw t1, 0(t0); fence.i               # addi a0, zero, 9
 	jal ra, smc; li t2, 9; bne a0, t2, fail
+	# misaligned across a page boundary, load and store
+	li TESTNUM, 46; la t0, page2; addi t0, t0, -3; li t1, 0x0102030405060708; sd t1, 0(t0)
+	ld a0, 0(t0); bne a0, t1, fail
+	lbu a0, 3(t0); li t2, 0x05; bne a0, t2, fail
+	lw a0, 1(t0); li t2, 0x04050607; bne a0, t2, fail
 RVTEST_END
 	.section .data
 	.align 4
 data: .space 32
+	.balign 4096
+	.space 4096
+page2:	.space 64
 	.section .text
 	.align 2
 	.option push

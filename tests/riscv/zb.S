@@ -16,6 +16,10 @@ RVTEST_BEGIN
 	TEST_R(14, cpop, 64, -1)
 	TEST_R(15, clzw, 32, 0xffffffff00000000)
 	TEST_R(16, ctzw, 32, 0xffffffff00000000)
+#ifndef QEMU_REFERENCE
+	/* QEMU 7.2 answers 49 here: it counts past bit 31 when the low word is zero */
+	TEST_R(60, ctzw, 32, 0xfffe000000000000)
+#endif
 	TEST_R(17, cpopw, 32, -1)
 	TEST_RR(18, max, 1, -1, 1)
 	TEST_RR(19, maxu, -1, -1, 1)

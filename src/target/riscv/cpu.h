@@ -26,15 +26,18 @@ struct rv_tlb {
 	uintptr_t addend;  /* host address = guest virtual address + addend */
 };
 
-/* One pre-decoded instruction; valid while both pc and the raw bits match. */
+/* One pre-decoded instruction, valid while its tag equals pc ^ (generation << 48). The
+ * generation moves on at FENCE.I, SFENCE.VMA, satp writes, privilege changes and any store
+ * into a page code was decoded from. */
 struct rv_dec {
-	uint64_t pc;
-	uint32_t bits;     /* raw instruction (16 bits for a compressed one) */
-	uint32_t insn;     /* the 32-bit instruction (a compressed one expanded) */
+	uint64_t tag;
+	const void *handler; /* the interpreter's label for op */
+	uint32_t insn;     /* the raw instruction (16 bits for a compressed one), for xtval and
+			    * F/D (which has no compressed arithmetic) */
+	int32_t  imm;      /* every RV64 immediate fits in 32 bits */
 	uint16_t op;       /* dense index into the interpreter's dispatch table */
 	uint8_t  rd, rs1, rs2, len, aux;
-	int64_t  imm;
-};
+};                         /* 32 bytes: two per cache line, index * 32 */
 
 struct rv_pmp {
 	uint8_t  cfg[16];
@@ -60,13 +63,18 @@ struct rv_hart_env {
 };
 
 struct rv_hart {
-	/* hot state first */
-	uint64_t      x[32];
+	/* hot state first; x[32] is where writes to x0 go, so x[0] stays zero */
+	uint64_t      x[33];
 	uint64_t      pc;
 	uint64_t      f[32];
 	int           priv;
 	struct rv_tlb tlb_x[RV_TLB_SIZE], tlb_r[RV_TLB_SIZE], tlb_w[RV_TLB_SIZE];
-	uint64_t      instret;           /* retired instructions (also the cycle counter) */
+	/* the entries filled since the last flush (tlb << 8 | index), so that the frequent
+	 * flushes at traps clear a few entries, not all; n_tlb_used -1: too many, clear all */
+	uint16_t      tlb_used[32];
+	int           n_tlb_used;
+	uint64_t      instret;           /* retired instructions, never reset: the counters'
+					  * CSR values are derived from it (csr.c) */
 	bool          block_end;         /* leave the current block (CSR side effects, traps) */
 
 	struct rv_hart_env env;
@@ -82,6 +90,9 @@ struct rv_hart {
 	uint64_t mtvec, mscratch, mepc, mcause, mtval, mcounteren, menvcfg, mcountinhibit;
 	uint64_t stvec, sscratch, sepc, scause, stval, scounteren, senvcfg, satp, stimecmp;
 	uint32_t fcsr;
+	/* mcycle/minstret = instret - offset, or the frozen value while mcountinhibit stops them;
+	 * a cycle is one retired instruction here */
+	uint64_t cycle_off, instret_off, cycle_frozen, instret_frozen;
 	struct rv_pmp pmp;
 
 	/* LR/SC reservation */
@@ -91,11 +102,19 @@ struct rv_hart {
 	/* host rounding mode currently programmed, -1 unknown */
 	int host_rm;
 
-	struct rv_dec dcache[RV_DCACHE_SIZE];
+	/* decoded-instruction cache and the pages code was decoded from (one bit per RAM page) */
+	uint32_t      dcache_gen;
+	uint64_t     *code_bits;
+	uint64_t      code_first[GUEST_MEM_MAX_REGIONS]; /* bit index of each RAM region's page 0 */
+	int           code_regions;      /* RAM regions the map covers (those at init) */
+	struct rv_dec dcache[RV_DCACHE_SIZE + 2]; /* +2: stepping past the end just misses */
 };
 
-/* Reset a hart (caller allocated, e.g. with calloc): M-mode at pc, registers zero. */
-void rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hartid, uint64_t pc);
+/* Reset a hart (caller allocated, e.g. with calloc): M-mode at pc, registers zero. env->mem
+ * must list all RAM already. Release with rv_hart_destroy. */
+int rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hartid, uint64_t pc,
+		 struct cerr *e);
+void rv_hart_destroy(struct rv_hart *h);
 
 /* Run until rv_hart_stop() (from any thread, or from a device/watch callback); returns the
  * number of instructions retired. max_insns 0 = no limit, else stop after about that many. */

@@ -10,7 +10,7 @@
 #define MSTATUS_WMASK (MS_SIE | MS_MIE | MS_SPIE | MS_MPIE | MS_SPP | MS_MPP | MS_FS | MS_MPRV | \
 		       MS_SUM | MS_MXR | MS_TVM | MS_TW | MS_TSR)
 
-static uint64_t rv_time(struct rv_hart *h)
+uint64_t rv_hart_time(struct rv_hart *h)
 {
 	if (h->env.time)
 		return h->env.time(h->env.opaque);
@@ -25,7 +25,7 @@ static uint64_t rv_mip(struct rv_hart *h)
 	uint64_t mip = h->mip_sw | atomic_load_explicit(&h->irq_lines, memory_order_relaxed);
 	if (h->menvcfg & MENVCFG_STCE) {
 		mip &= ~(1ull << RV_IRQ_STI);
-		if (rv_time(h) >= h->stimecmp)
+		if (rv_hart_time(h) >= h->stimecmp)
 			mip |= 1ull << RV_IRQ_STI;
 	}
 	return mip;
@@ -40,6 +40,7 @@ void rv_set_priv(struct rv_hart *h, int priv)
 {
 	if (priv != h->priv) {
 		h->priv = priv;
+		h->dcache_gen = (h->dcache_gen & ~3u) | (uint32_t)priv;
 		rv_tlb_flush(h);
 	}
 	h->block_end = true;
@@ -146,6 +147,16 @@ bool rv_sret(struct rv_hart *h)
 	return true;
 }
 
+static uint64_t rv_cycle(const struct rv_hart *h)
+{
+	return (h->mcountinhibit & 1) ? h->cycle_frozen : h->instret - h->cycle_off;
+}
+
+static uint64_t rv_instret(const struct rv_hart *h)
+{
+	return (h->mcountinhibit & 4) ? h->instret_frozen : h->instret - h->instret_off;
+}
+
 /* May the current mode read counter `bit` (0 cycle, 1 time, 2 instret, 3.. hpm)? */
 static bool rv_counter_ok(const struct rv_hart *h, unsigned bit)
 {
@@ -165,12 +176,12 @@ static bool rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *v)
 	case 0xc00: case 0xc02:
 		if (!rv_counter_ok(h, csr & 31))
 			return false;
-		*v = h->instret;
+		*v = csr == 0xc00 ? rv_cycle(h) : rv_instret(h);
 		break;
 	case 0xc01:
 		if (!rv_counter_ok(h, 1))
 			return false;
-		*v = rv_time(h);
+		*v = rv_hart_time(h);
 		break;
 	case 0x100: *v = h->mstatus & SSTATUS_MASK; break;
 	case 0x104: *v = h->mie & h->mideleg; break;
@@ -215,7 +226,8 @@ static bool rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *v)
 		*v = r;
 		break;
 	}
-	case 0xb00: case 0xb02: *v = h->instret; break;
+	case 0xb00: *v = rv_cycle(h); break;
+	case 0xb02: *v = rv_instret(h); break;
 	default:
 		if (csr >= 0x3b0 && csr < 0x3f0) {
 			*v = csr < 0x3c0 ? h->pmp.addr[csr - 0x3b0] : 0;
@@ -289,6 +301,7 @@ static bool rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 			break;                  /* unsupported modes leave satp as it was */
 		h->satp = v & ((15ull << 60) | (0xffffull << 44) | ((1ull << 44) - 1));
 		rv_tlb_flush(h);
+		rv_dcache_flush(h); /* decoded entries are keyed by virtual pc */
 		break;
 	}
 	case 0x302: h->medeleg = v & MEDELEG_MASK; break;
@@ -297,7 +310,19 @@ static bool rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 	case 0x305: h->mtvec = v & ~2ull; break;
 	case 0x306: h->mcounteren = v & 0xffffffff; break;
 	case 0x30a: h->menvcfg = v & (MENVCFG_STCE | 1); break;
-	case 0x320: h->mcountinhibit = v & 0xfffffffd; break;
+	case 0x320: {
+		uint64_t n = v & 0xfffffffd, now = h->instret + 1; /* + the writing instruction */
+		if ((n & 1) && !(h->mcountinhibit & 1))
+			h->cycle_frozen = now - h->cycle_off;
+		if (!(n & 1) && (h->mcountinhibit & 1))
+			h->cycle_off = now - h->cycle_frozen;
+		if ((n & 4) && !(h->mcountinhibit & 4))
+			h->instret_frozen = now - h->instret_off;
+		if (!(n & 4) && (h->mcountinhibit & 4))
+			h->instret_off = now - h->instret_frozen;
+		h->mcountinhibit = n;
+		break;
+	}
 	case 0x340: h->mscratch = v; break;
 	case 0x341: h->mepc = v & ~1ull; break;
 	case 0x342: h->mcause = v; break;
@@ -311,7 +336,16 @@ static bool rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 	}
 	case 0x3a0: rv_pmpcfg_write(h, 0, v); break;
 	case 0x3a2: rv_pmpcfg_write(h, 8, v); break;
-	case 0xb00: case 0xb02: h->instret = v; break;
+	/* h->instret excludes the writing instruction, which still retires: the next read
+	 * must see exactly v, so the offsets count it in */
+	case 0xb00:
+		h->cycle_off    = h->instret + 1 - v;
+		h->cycle_frozen = v;
+		break;
+	case 0xb02:
+		h->instret_off    = h->instret + 1 - v;
+		h->instret_frozen = v;
+		break;
 	case 0x301: case 0x3a1: case 0x3a3: break;
 	default:
 		if (csr >= 0x3b0 && csr < 0x3c0) {

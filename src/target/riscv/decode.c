@@ -261,7 +261,7 @@ void rv_decode(struct rv_dec *d, uint32_t bits)
 {
 	uint32_t i = bits;
 
-	d->bits = bits;
+	d->insn = bits;
 	d->len  = 4;
 	d->aux  = 0;
 	if ((bits & 3) != 3) {
@@ -272,7 +272,6 @@ void rv_decode(struct rv_dec *d, uint32_t bits)
 			return;
 		}
 	}
-	d->insn = i;
 	unsigned opc = i & 0x7f, rd = B(i, 11, 7), f3 = B(i, 14, 12), rs1 = B(i, 19, 15);
 	unsigned rs2 = B(i, 24, 20), f7 = i >> 25;
 	int64_t  imm_i = (int32_t)i >> 20;
@@ -343,6 +342,7 @@ void rv_decode(struct rv_dec *d, uint32_t bits)
 	case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: op = RV_OP_FP; break;
 	default: break;
 	}
-	/* ORC.B and REV8 share the shift-immediate encodings: keep the whole imm check */
 	d->op = (uint16_t)op;
+	if (d->rd == 0 && op != RV_OP_FLW && op != RV_OP_FLD)
+		d->rd = 32; /* writes to x0 land in the sink register */
 }

@@ -1,8 +1,7 @@
 /* F and D: arithmetic on the host's IEEE 754 unit with the guest's rounding mode programmed
  * through fesetround() and the exception flags read back with fetestexcept(); what the host
  * does differently from RISC-V (NaN results, min/max, comparisons, conversions to integers,
- * NaN-boxing) is done by hand. Known gap: round-to-nearest-max-magnitude (RMM) is exact for
- * conversions to integers only; arithmetic under RMM rounds ties to even. */
+ * NaN-boxing, and the RMM rounding mode, which hosts lack) is done by hand. */
 #pragma GCC optimize("-frounding-math")
 #include <fenv.h>
 #include <math.h>
@@ -98,6 +97,141 @@ static unsigned rv_fclass(bool neg, bool inf, bool nan, bool snan, bool zero, bo
 	return neg ? 1u << 1 : 1u << 6;
 }
 
+/* Round to nearest, ties to max magnitude (RMM), which hosts lack: start from the
+ * ties-to-even result s of a op b (op 0 add, 1 sub, 2 mul, 3 div) and move one step away
+ * from zero when the exact result lay exactly halfway. The exact error comes from
+ * error-free transforms (TwoSum, fma); the host is in round-to-nearest here. */
+static double rv_rmm_d(unsigned op, double a, double b, double s)
+{
+	double e, n;
+
+	if (!isfinite(s))
+		return s;
+	switch (op) {
+	case 0: case 1: {
+		double bb = op ? -b : b, t = s - a;
+		e = (a - (s - t)) + (bb - t);
+		break;
+	}
+	case 2:
+		e = fma(a, b, -s);
+		break;
+	case 3: {
+		double rem = fma(-s, b, a); /* a - s*b, exact */
+		if (rem == 0 || !isfinite(rem))
+			return s;
+		n = nextafter(s, (rem > 0) == (b > 0) ? INFINITY : -INFINITY);
+		return (fabs(rem) * 2 == fabs(n - s) * fabs(b) && fabs(n) > fabs(s)) ? n : s;
+	}
+	default:
+		return s;
+	}
+	if (e == 0 || !isfinite(e))
+		return s;
+	n = nextafter(s, e > 0 ? INFINITY : -INFINITY);
+	return (fabs(e) * 2 == fabs(n - s) && fabs(n) > fabs(s)) ? n : s;
+}
+
+/* RMM for a single-precision result f rounded (ties to even) from the exact double q. */
+static float rv_rmm_s(double q, float f)
+{
+	if (!isfinite(f) || (double)f == q)
+		return f;
+	float n = nextafterf(f, q > (double)f ? INFINITY : -INFINITY);
+	return ((double)n + (double)f == 2 * q && fabsf(n) > fabsf(f)) ? n : f;
+}
+
+/* RMM for a fused multiply-add whose ties-to-even result is s: the exact a*b + c = s + e,
+ * with e from the product's exact error and a TwoSum of product and addend. */
+static double rv_rmm_fma_d(double a, double b, double c, double s)
+{
+	double p = a * b;
+	if (!isfinite(s) || !isfinite(p))
+		return s;
+	double ep = fma(a, b, -p);
+	double u = p + c, t = u - p, eu = (p - (u - t)) + (c - t);
+	double e = (u - s) + (eu + ep);
+	if (e == 0 || !isfinite(e))
+		return s;
+	double n = nextafter(s, e > 0 ? INFINITY : -INFINITY);
+	return (fabs(e) * 2 == fabs(n - s) && fabs(n) > fabs(s)) ? n : s;
+}
+
+static float rv_rmm_fma_s(float a, float b, float c, float r)
+{
+	if (!isfinite(r))
+		return r;
+	double p = (double)a * b; /* exact */
+	double q = fma((double)a, (double)b, (double)c);
+	double u = p + c, t = u - p, eu = (p - (u - t)) + ((double)c - t);
+	double e = (u - q) + eu;  /* exact result = q + e */
+	if (e != 0 || (double)r == q)
+		return r;         /* a tie needs the exact result on a single-precision midpoint */
+	float n = nextafterf(r, q > (double)r ? INFINITY : -INFINITY);
+	return ((double)n + (double)r == 2 * q && fabsf(n) > fabsf(r)) ? n : r;
+}
+
+/* RMM for an integer converted to floating point (r rounded ties to even). */
+static double rv_rmm_int_d(__int128 v, double r)
+{
+	if (!isfinite(r))
+		return r;
+	__int128 e = v - (__int128)r;
+	if (e == 0)
+		return r;
+	double n = nextafter(r, e > 0 ? INFINITY : -INFINITY);
+	return (fabs((double)e) * 2 == fabs(n - r) && fabs(n) > fabs(r)) ? n : r;
+}
+
+static float rv_rmm_int_s(__int128 v, float r)
+{
+	if (!isfinite(r))
+		return r;
+	__int128 e = v - (__int128)r;
+	if (e == 0)
+		return r;
+	float n = nextafterf(r, e > 0 ? INFINITY : -INFINITY);
+	return (fabs((double)e) * 2 == fabs((double)n - (double)r) && fabsf(n) > fabsf(r)) ? n : r;
+}
+
+static __int128 rv_int_operand(uint64_t v, unsigned kind)
+{
+	switch (kind) {
+	case 0: return (int32_t)v;
+	case 1: return (uint32_t)v;
+	case 2: return (int64_t)v;
+	default: return (__int128)v;
+	}
+}
+
+/* Single-precision add/sub/mul/div under RMM: exact (or, for div, faithfully tie-preserving)
+ * in double, then rounded to single with the tie decided by rv_rmm_s. */
+static float rv_rmm_s_op(struct rv_hart *h, unsigned op, float a, float b)
+{
+	double da, db, q;
+	float  r;
+
+	rv_fp_begin(h, 4);
+	FP_OPAQUE(a); FP_OPAQUE(b);
+	da = a; /* after begin: widening a signalling NaN raises NV */
+	db = b;
+	FP_OPAQUE(da); FP_OPAQUE(db);
+	switch (op) {
+	case 0: q = da + db; break;
+	case 1: q = da - db; break;
+	case 2: q = da * db; break;
+	default: q = da / db; break;
+	}
+	FP_OPAQUE(q);
+	int x = fetestexcept(FE_INVALID | FE_DIVBYZERO | FE_INEXACT);
+	feclearexcept(FE_ALL_EXCEPT);
+	r = (float)q;
+	FP_OPAQUE(r);
+	rv_fp_end(h);
+	h->fcsr |= (x & FE_INVALID ? NV : 0) | (x & FE_DIVBYZERO ? DZ : 0) | (x & FE_INEXACT ? NX : 0);
+	return rv_rmm_s(q, r);
+}
+
 /* Round x (not NaN) to an integer in guest mode rm without touching the host flags. */
 static double rv_round_int(double x, unsigned rm)
 {
@@ -165,6 +299,8 @@ static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 		r = fmaf(a, b, c);
 		FP_OPAQUE(r);
 		rv_fp_end(h);
+		if (rm == 4)
+			r = rv_rmm_fma_s(a, b, c, r);
 		rv_set_s(h, rd, r);
 		return true;
 	}
@@ -172,6 +308,10 @@ static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 	case 0x00: case 0x01: case 0x02: case 0x03: case 0x0b:
 		if ((f7 >> 2) == 0x0b && rs2 != 0)
 			return false;
+		if (rm == 4 && (f7 >> 2) <= 3) {
+			rv_set_s(h, rd, rv_rmm_s_op(h, f7 >> 2, a, b));
+			return true;
+		}
 		rv_fp_begin(h, rm);
 		FP_OPAQUE(a); FP_OPAQUE(b);
 		switch (f7 >> 2) {
@@ -179,7 +319,7 @@ static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 		case 0x01: r = a - b; break;
 		case 0x02: r = a * b; break;
 		case 0x03: r = a / b; break;
-		default:   r = sqrtf(a); break;
+		default:   r = sqrtf(a); break; /* square roots never tie */
 		}
 		FP_OPAQUE(r);
 		rv_fp_end(h);
@@ -218,6 +358,8 @@ static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 			r = (float)d;
 			FP_OPAQUE(r);
 			rv_fp_end(h);
+			if (rm == 4)
+				r = rv_rmm_s(d, r);
 			rv_set_s(h, rd, r);
 		}
 		return true;
@@ -227,13 +369,13 @@ static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 		bool nan = isnan(a) || isnan(b);
 		if (f3 == 2 ? (snan_s(ab) || snan_s(bb)) : nan)
 			h->fcsr |= NV;
-		h->x[rd] = nan ? 0 : f3 == 0 ? a <= b : f3 == 1 ? a < b : a == b;
+		h->x[rd ? rd : 32] = nan ? 0 : f3 == 0 ? a <= b : f3 == 1 ? a < b : a == b;
 		return true;
 	}
 	case 0x18:
 		if (rs2 > 3)
 			return false;
-		h->x[rd] = rv_fcvt_to_int(h, (double)a, rs2, rm);
+		h->x[rd ? rd : 32] = rv_fcvt_to_int(h, (double)a, rs2, rm);
 		return true;
 	case 0x1a: {
 		if (rs2 > 3)
@@ -249,6 +391,8 @@ static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 		}
 		FP_OPAQUE(r);
 		rv_fp_end(h);
+		if (rm == 4)
+			r = rv_rmm_int_s(rv_int_operand(v, rs2), r);
 		rv_set_s(h, rd, r);
 		return true;
 	}
@@ -256,9 +400,9 @@ static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 		if (rs2 != 0)
 			return false;
 		if (f3 == 0)
-			h->x[rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)h->f[rs1]; /* FMV.X.W: raw bits */
+			h->x[rd ? rd : 32] = (uint64_t)(int64_t)(int32_t)(uint32_t)h->f[rs1]; /* FMV.X.W: raw bits */
 		else if (f3 == 1)
-			h->x[rd] = rv_fclass(ab >> 31, isinf(a), isnan(a), snan_s(ab), a == 0,
+			h->x[rd ? rd : 32] = rv_fclass(ab >> 31, isinf(a), isnan(a), snan_s(ab), a == 0,
 					     fpclassify(a) == FP_SUBNORMAL);
 		else
 			return false;
@@ -291,6 +435,8 @@ static bool rv_fp_exec_d(struct rv_hart *h, uint32_t insn, unsigned rm)
 		r = fma(a, b, c);
 		FP_OPAQUE(r);
 		rv_fp_end(h);
+		if (rm == 4)
+			r = rv_rmm_fma_d(a, b, c, r);
 		rv_set_d(h, rd, r);
 		return true;
 	}
@@ -305,10 +451,12 @@ static bool rv_fp_exec_d(struct rv_hart *h, uint32_t insn, unsigned rm)
 		case 0x01: r = a - b; break;
 		case 0x02: r = a * b; break;
 		case 0x03: r = a / b; break;
-		default:   r = sqrt(a); break;
+		default:   r = sqrt(a); break; /* square roots never tie */
 		}
 		FP_OPAQUE(r);
 		rv_fp_end(h);
+		if (rm == 4)
+			r = rv_rmm_d(f7 >> 2, a, b, r);
 		rv_set_d(h, rd, r);
 		return true;
 	case 0x04: {
@@ -350,13 +498,13 @@ static bool rv_fp_exec_d(struct rv_hart *h, uint32_t insn, unsigned rm)
 		bool nan = isnan(a) || isnan(b);
 		if (f3 == 2 ? (snan_d(ab) || snan_d(bb)) : nan)
 			h->fcsr |= NV;
-		h->x[rd] = nan ? 0 : f3 == 0 ? a <= b : f3 == 1 ? a < b : a == b;
+		h->x[rd ? rd : 32] = nan ? 0 : f3 == 0 ? a <= b : f3 == 1 ? a < b : a == b;
 		return true;
 	}
 	case 0x18:
 		if (rs2 > 3)
 			return false;
-		h->x[rd] = rv_fcvt_to_int(h, a, rs2, rm);
+		h->x[rd ? rd : 32] = rv_fcvt_to_int(h, a, rs2, rm);
 		return true;
 	case 0x1a: {
 		if (rs2 > 3)
@@ -372,6 +520,8 @@ static bool rv_fp_exec_d(struct rv_hart *h, uint32_t insn, unsigned rm)
 		}
 		FP_OPAQUE(r);
 		rv_fp_end(h);
+		if (rm == 4)
+			r = rv_rmm_int_d(rv_int_operand(v, rs2), r);
 		rv_set_d(h, rd, r);
 		return true;
 	}
@@ -379,9 +529,9 @@ static bool rv_fp_exec_d(struct rv_hart *h, uint32_t insn, unsigned rm)
 		if (rs2 != 0)
 			return false;
 		if (f3 == 0)
-			h->x[rd] = ab;
+			h->x[rd ? rd : 32] = ab;
 		else if (f3 == 1)
-			h->x[rd] = rv_fclass(ab >> 63, isinf(a), isnan(a), snan_d(ab), a == 0,
+			h->x[rd ? rd : 32] = rv_fclass(ab >> 63, isinf(a), isnan(a), snan_d(ab), a == 0,
 					     fpclassify(a) == FP_SUBNORMAL);
 		else
 			return false;

@@ -1,6 +1,8 @@
 /* The hart's life cycle: reset, the run loop (interrupt check at each block boundary, WFI
  * sleeping on a futex), and the thread-safe entry points devices and boards use. */
+#include <errno.h>
 #include <linux/futex.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -10,21 +12,49 @@
 
 #define RV_BLOCK_BUDGET 4096
 
-void rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hartid, uint64_t pc)
+int rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hartid, uint64_t pc,
+		 struct cerr *e)
 {
+	uint64_t pages = 0;
+
 	memset(h, 0, sizeof(*h));
+	for (int i = 0; i < env->mem->n; i++) {
+		h->code_first[i] = pages;
+		pages += (env->mem->region[i].size + 4095) / 4096;
+	}
+	h->code_regions = env->mem->n;
+	h->code_bits = calloc(pages / 64 + 1, sizeof(uint64_t));
+	if (!h->code_bits)
+		return cerr_set(e, errno, "riscv: allocating the code-page map of hart %llu",
+				(unsigned long long)hartid);
 	h->env     = *env;
 	h->hartid  = hartid;
 	h->pc      = pc;
 	h->priv    = RV_PRIV_M;
+	h->dcache_gen = RV_PRIV_M;
 	h->misa    = (2ull << 62) | (1u << 0) | (1u << 2) | (1u << 3) | (1u << 5) | (1u << 8) |
 		     (1u << 12) | (1u << 18) | (1u << 20);
 	h->mstatus = (2ull << 32) | (2ull << 34); /* UXL = SXL = 64 */
 	h->host_rm = -1;
 	h->stimecmp = UINT64_MAX;
-	for (int i = 0; i < RV_DCACHE_SIZE; i++)
-		h->dcache[i].pc = 1; /* never a valid pc: instructions are 2-byte aligned */
+	for (int i = 0; i < RV_DCACHE_SIZE + 2; i++)
+		h->dcache[i].tag = 1; /* never valid: pcs are 2-byte aligned */
+	h->n_tlb_used = -1; /* the first flush clears everything */
 	rv_tlb_flush(h);
+	return 0;
+}
+
+void rv_hart_destroy(struct rv_hart *h)
+{
+	free(h->code_bits);
+	h->code_bits = NULL;
+}
+
+void rv_dcache_reset(struct rv_hart *h)
+{
+	for (int i = 0; i < RV_DCACHE_SIZE + 2; i++)
+		h->dcache[i].tag = 1; /* never valid: pcs are 2-byte aligned */
+	h->dcache_gen = (uint32_t)h->priv + 4;
 }
 
 static void rv_futex(_Atomic uint32_t *word, int op, uint32_t val, const struct timespec *ts)
@@ -32,7 +62,9 @@ static void rv_futex(_Atomic uint32_t *word, int op, uint32_t val, const struct 
 	syscall(SYS_futex, (uint32_t *)word, op, val, ts, NULL, 0);
 }
 
-/* WFI: sleep until an interrupt is pending (enabled or not, as the spec says) or stop. */
+/* WFI: sleep until an interrupt is pending (enabled or not, as the spec says) or stop.
+ * Device lines wake the futex; the Sstc timer is the one source nobody signals, so the sleep
+ * ends when stimecmp is due (and at least every 100 ms). */
 static void rv_wfi_wait(struct rv_hart *h)
 {
 	while (!atomic_load(&h->stop)) {
@@ -41,8 +73,13 @@ static void rv_wfi_wait(struct rv_hart *h)
 			return;
 		}
 		uint32_t lines = atomic_load(&h->irq_lines);
-		/* a bounded sleep: the Sstc timer and software bits are not futex-signalled */
-		struct timespec ts = { 0, 200000 };
+		uint64_t ns = 100 * 1000 * 1000;
+		if ((h->menvcfg >> 63) && (h->mie & (1u << RV_IRQ_STI))) {
+			uint64_t now = rv_hart_time(h);
+			if (h->stimecmp > now && (h->stimecmp - now) < ns / 100)
+				ns = (h->stimecmp - now) * 100; /* 10 MHz ticks */
+		}
+		struct timespec ts = { (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) };
 		rv_futex(&h->irq_lines, FUTEX_WAIT_PRIVATE, lines, &ts);
 	}
 }

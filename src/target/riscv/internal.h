@@ -59,6 +59,7 @@ bool rv_csr_access(struct rv_hart *h, unsigned csr, unsigned op, uint64_t src, u
 void rv_raise(struct rv_hart *h, uint64_t cause, uint64_t tval);
 bool rv_take_interrupt(struct rv_hart *h);
 uint64_t rv_pending_irqs(struct rv_hart *h);
+uint64_t rv_hart_time(struct rv_hart *h); /* mtime: the board's clock or the host's, 10 MHz */
 bool rv_mret(struct rv_hart *h);
 bool rv_sret(struct rv_hart *h);
 void rv_set_priv(struct rv_hart *h, int priv);
@@ -75,6 +76,22 @@ bool rv_fetch_slow(struct rv_hart *h, uint64_t va, uint32_t *bits, struct rv_fau
 /* host pointer for an atomic access of size bytes at va (RAM only) */
 void *rv_atomic_ptr(struct rv_hart *h, uint64_t va, unsigned size, enum rv_access acc,
 		    struct rv_fault *f);
+
+/* Code pages: decoding from a page marks it (and takes it out of the store TLB); a store
+ * into a marked page unmarks it and starts a new dcache generation. */
+void rv_code_mark(struct rv_hart *h, const uint8_t *host_page);
+/* dcache_gen = generation * 4 + privilege: entries decoded in one mode are not used in
+ * another, because fetch permission checks happen only when decoding. Entries are tagged
+ * pc ^ (dcache_gen << 48); code addresses have their top 16 bits all equal (canonical
+ * virtual addresses, or RAM below 2^48), so keeping dcache_gen below 2^15 makes two
+ * different (pc, generation) pairs never share a tag. */
+void rv_dcache_reset(struct rv_hart *h);
+static inline void rv_dcache_flush(struct rv_hart *h)
+{
+	h->dcache_gen += 4;
+	if (unlikely(h->dcache_gen >= (1u << 15) - 4))
+		rv_dcache_reset(h); /* before the generation wraps onto old entries */
+}
 
 /* decode.c */
 void rv_decode(struct rv_dec *d, uint32_t bits);

@@ -16,8 +16,16 @@ static const uint64_t rv_access_fault[3] = { RV_EXC_LFAULT, RV_EXC_SFAULT, RV_EX
 
 void rv_tlb_flush(struct rv_hart *h)
 {
-	for (int i = 0; i < RV_TLB_SIZE; i++)
-		h->tlb_x[i].tag = h->tlb_r[i].tag = h->tlb_w[i].tag = UINT64_MAX;
+	struct rv_tlb *tlbs[3] = { h->tlb_r, h->tlb_w, h->tlb_x };
+
+	if (h->n_tlb_used >= 0) {
+		for (int k = 0; k < h->n_tlb_used; k++)
+			tlbs[h->tlb_used[k] >> 8][h->tlb_used[k] & 0xff].tag = UINT64_MAX;
+	} else {
+		for (int i = 0; i < RV_TLB_SIZE; i++)
+			h->tlb_x[i].tag = h->tlb_r[i].tag = h->tlb_w[i].tag = UINT64_MAX;
+	}
+	h->n_tlb_used = 0;
 }
 
 /* Recompute the decoded PMP ranges after a pmpcfg/pmpaddr write. */
@@ -51,6 +59,7 @@ void rv_pmp_update(struct rv_hart *h)
 		p->n_active++;
 	}
 	rv_tlb_flush(h);
+	rv_dcache_flush(h);
 }
 
 /* Whether [pa, pa+len) may be accessed; a range matching an entry only in part fails. */
@@ -71,6 +80,45 @@ static bool rv_pmp_ok(const struct rv_hart *h, uint64_t pa, uint64_t len, enum r
 		return (cfg >> acc) & 1 ? true : false;
 	}
 	return priv == RV_PRIV_M;
+}
+
+/* Bit index of the RAM page at host address p, or -1 when p is not RAM. */
+static int64_t rv_code_index(const struct rv_hart *h, const uint8_t *p)
+{
+	const struct guest_mem *m = h->env.mem;
+	for (int i = 0; i < h->code_regions; i++) {
+		if (p >= m->region[i].host && p < m->region[i].host + m->region[i].size)
+			return (int64_t)(h->code_first[i] + (uint64_t)(p - m->region[i].host) / 4096);
+	}
+	return -1;
+}
+
+static bool rv_code_test(const struct rv_hart *h, int64_t i)
+{
+	return i >= 0 && ((h->code_bits[i / 64] >> (i % 64)) & 1);
+}
+
+void rv_code_mark(struct rv_hart *h, const uint8_t *host_page)
+{
+	int64_t i = rv_code_index(h, host_page);
+	if (i < 0 || rv_code_test(h, i))
+		return;
+	h->code_bits[i / 64] |= 1ull << (i % 64);
+	for (int k = 0; k < RV_TLB_SIZE; k++) {
+		struct rv_tlb *t = &h->tlb_w[k];
+		if (t->tag != UINT64_MAX && (uintptr_t)(t->tag + t->addend) == (uintptr_t)host_page)
+			t->tag = UINT64_MAX;
+	}
+}
+
+/* A store into RAM at host address p: code decoded from its page is stale now. */
+static void rv_code_written(struct rv_hart *h, const uint8_t *p)
+{
+	int64_t i = rv_code_index(h, p);
+	if (rv_code_test(h, i)) {
+		h->code_bits[i / 64] &= ~(1ull << (i % 64));
+		rv_dcache_flush(h);
+	}
 }
 
 static int rv_data_priv(const struct rv_hart *h)
@@ -159,7 +207,16 @@ static void rv_tlb_fill(struct rv_hart *h, struct rv_tlb *tlb, uint64_t va, uint
 	uint8_t *host = guest_mem_ptr(h->env.mem, pp, 4096);
 	if (!host)
 		return;
-	struct rv_tlb *t = &tlb[(va >> 12) & (RV_TLB_SIZE - 1)];
+	if (acc == RV_ACC_W && rv_code_test(h, rv_code_index(h, host)))
+		return;
+	unsigned       idx = (unsigned)(va >> 12) & (RV_TLB_SIZE - 1);
+	struct rv_tlb *t   = &tlb[idx];
+	if (h->n_tlb_used >= 0) {
+		if (h->n_tlb_used < (int)(sizeof(h->tlb_used) / sizeof(h->tlb_used[0])))
+			h->tlb_used[h->n_tlb_used++] = (uint16_t)((unsigned)acc << 8 | idx);
+		else
+			h->n_tlb_used = -1;
+	}
 	t->tag    = va & RV_PAGE_MASK;
 	t->addend = (uintptr_t)host - (uintptr_t)(va & RV_PAGE_MASK);
 }
@@ -181,6 +238,7 @@ static bool rv_phys_store(struct rv_hart *h, uint64_t pa, unsigned size, uint64_
 	uint8_t *p = guest_mem_ptr(h->env.mem, pa, size);
 	if (p) {
 		memcpy(p, &val, size);
+		rv_code_written(h, p);
 		if (h->env.watch && pa < h->env.watch_hi && pa + size > h->env.watch_lo)
 			h->env.watch(h->env.opaque, h, pa);
 		return true;
@@ -193,8 +251,9 @@ bool rv_load_slow(struct rv_hart *h, uint64_t va, unsigned size, uint64_t *val, 
 	int      priv = rv_data_priv(h);
 	uint64_t pa;
 
-	if (va & (size - 1)) {
-		/* misaligned: handled here, one byte at a time (documented in docs/riscv.md) */
+	if ((va & 0xfff) + size > 4096) {
+		/* misaligned across two pages: one byte at a time (a misaligned access within a
+		 * page takes the normal path below; misaligned accesses never trap) */
 		uint64_t v = 0;
 		for (unsigned i = 0; i < size; i++) {
 			uint64_t b;
@@ -221,8 +280,8 @@ bool rv_store_slow(struct rv_hart *h, uint64_t va, unsigned size, uint64_t val, 
 	int      priv = rv_data_priv(h);
 	uint64_t pa;
 
-	if (va & (size - 1)) {
-		/* check both ends first so a fault leaves memory untouched */
+	if ((va & 0xfff) + size > 4096) {
+		/* across two pages: check both ends first so a fault leaves memory untouched */
 		uint64_t pa2;
 		if (!rv_translate(h, va, RV_ACC_W, priv, &pa, f) ||
 		    !rv_translate(h, va + size - 1, RV_ACC_W, priv, &pa2, f))
@@ -299,5 +358,7 @@ void *rv_atomic_ptr(struct rv_hart *h, uint64_t va, unsigned size, enum rv_acces
 		f->tval  = va;
 		return NULL;
 	}
+	if (acc == RV_ACC_W)
+		rv_code_written(h, p);
 	return p;
 }

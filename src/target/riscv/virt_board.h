@@ -33,9 +33,11 @@ struct rv_virt {
 	struct guest_mem   mem;
 	struct bus         bus;
 	struct rv_hart    *hart[64];
+	bool               hart_ready[64];   /* rv_hart_init succeeded: destroy it */
 	pthread_t          thread[64];
 	uint64_t           start_pc;
 	uint64_t           fdt_gpa;
+	uint64_t           fw_lo, fw_hi;     /* where the firmware sits in RAM */
 	uint64_t           htif_tohost, htif_fromhost;  /* 0: the program has no HTIF */
 	struct rv_htif     htif;
 

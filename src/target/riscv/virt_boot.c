@@ -30,6 +30,18 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 
 /* Load a file at gpa (raw) or at its segments' addresses (ELF). *entry and *end describe
  * what was loaded. */
+/* Refuse to load [lo, hi) over the firmware already in RAM (fw_lo == fw_hi: none). */
+static int virt_check_overlap(const struct rv_virt *v, const char *what, const char *path,
+			      uint64_t lo, uint64_t hi, struct cerr *e)
+{
+	if (lo < v->fw_hi && hi > v->fw_lo)
+		return cerr_set(e, 0, "riscv virt: %s `%s` at %#llx-%#llx overlaps the firmware at "
+				"%#llx-%#llx (a bare-metal program wants --bios none)", what, path,
+				(unsigned long long)lo, (unsigned long long)hi,
+				(unsigned long long)v->fw_lo, (unsigned long long)v->fw_hi);
+	return 0;
+}
+
 static int virt_load_image(struct rv_virt *v, const char *what, const char *path, uint64_t gpa,
 			   uint64_t *entry, uint64_t *end, bool want_htif, struct cerr *e)
 {
@@ -50,17 +62,22 @@ static int virt_load_image(struct rv_virt *v, const char *what, const char *path
 			const struct elf_segment *s = &elf.seg[i];
 			uint8_t *dst = guest_mem_ptr(&v->mem, s->paddr, s->memsz);
 			if (!dst)
-				return cerr_set(e, ERANGE, "riscv virt: %s `%s`: segment at %#llx+%#llx "
+				return cerr_set(e, 0, "riscv virt: %s `%s`: segment at %#llx+%#llx "
 						"is outside RAM (%#llx+%#llx)", what, path,
 						(unsigned long long)s->paddr,
 						(unsigned long long)s->memsz,
 						(unsigned long long)VIRT_DRAM_BASE,
 						(unsigned long long)v->ram_size);
+			if (virt_check_overlap(v, what, path, s->paddr, s->paddr + s->memsz, e) < 0)
+				return -1;
 			memcpy(dst, data + s->offset, s->filesz);
 			memset(dst + s->filesz, 0, s->memsz - s->filesz);
 			if (s->paddr + s->memsz > *end)
 				*end = s->paddr + s->memsz;
 		}
+		if (elf.entry < VIRT_DRAM_BASE || elf.entry - VIRT_DRAM_BASE >= v->ram_size)
+			return cerr_set(e, 0, "riscv virt: %s `%s`: entry point %#llx is outside RAM",
+					what, path, (unsigned long long)elf.entry);
 		*entry = elf.entry;
 		/* riscv-tests and other bare-metal programs report through HTIF */
 		uint64_t tohost, fromhost;
@@ -73,9 +90,11 @@ static int virt_load_image(struct rv_virt *v, const char *what, const char *path
 	}
 	uint8_t *dst = guest_mem_ptr(&v->mem, gpa, size);
 	if (!dst)
-		return cerr_set(e, ERANGE, "riscv virt: %s `%s` (%zu bytes) does not fit in RAM at "
+		return cerr_set(e, 0, "riscv virt: %s `%s` (%zu bytes) does not fit in RAM at "
 				"%#llx: give the machine more memory (-m)", what, path, size,
 				(unsigned long long)gpa);
+	if (virt_check_overlap(v, what, path, gpa, gpa + size, e) < 0)
+		return -1;
 	memcpy(dst, data, size);
 	*entry = gpa;
 	*end   = gpa + size;
@@ -98,7 +117,7 @@ static int virt_pick_bios(const struct vm_config *cfg, const char **path, struct
 			return 0;
 		}
 	}
-	return cerr_set(e, ENOENT, "riscv virt: no firmware: Debian's OpenSBI (%s) is not "
+	return cerr_set(e, 0, "riscv virt: no firmware: Debian's OpenSBI (%s) is not "
 			"installed; install the `opensbi` package, or pass --bios PATH or --bios none",
 			default_bios[0]);
 }
@@ -185,6 +204,10 @@ int rv_virt_boot_prepare(struct rv_virt *v, const struct vm_config *cfg_in, stru
 	if (bios && virt_load_image(v, "firmware", bios, VIRT_DRAM_BASE, &fw_entry, &fw_end, false,
 				    e) < 0)
 		return -1;
+	if (bios) {
+		v->fw_lo = VIRT_DRAM_BASE;
+		v->fw_hi = align_up(fw_end, 2 * MIB); /* its bss and heap reach up to here */
+	}
 	if (cfg->kernel) {
 		/* After firmware: the next 2 MiB boundary (0x80200000 for OpenSBI); without
 		 * firmware the kernel is the first thing in RAM. */
@@ -197,7 +220,7 @@ int rv_virt_boot_prepare(struct rv_virt *v, const struct vm_config *cfg_in, stru
 	uint64_t top     = VIRT_DRAM_BASE + (v->ram_size < 3072 * MIB ? v->ram_size : 3072 * MIB);
 	uint64_t fdt_gpa = (top - FDT_MAX_SIZE) & ~(2 * MIB - 1);
 	if (fdt_gpa < (k_end > fw_end ? k_end : fw_end))
-		return cerr_set(e, ENOMEM, "riscv virt: %llu MiB of RAM is too little for the "
+		return cerr_set(e, 0, "riscv virt: %llu MiB of RAM is too little for the "
 				"images: give the machine more memory (-m)",
 				(unsigned long long)(v->ram_size / MIB));
 
@@ -214,7 +237,7 @@ int rv_virt_boot_prepare(struct rv_virt *v, const struct vm_config *cfg_in, stru
 		rd_end = rd_start + size;
 		uint8_t *dst = rd_end <= fdt_gpa ? guest_mem_ptr(&v->mem, rd_start, size) : NULL;
 		if (!dst)
-			return cerr_set(e, ENOMEM, "riscv virt: initrd `%s` (%zu bytes) does not fit "
+			return cerr_set(e, 0, "riscv virt: initrd `%s` (%zu bytes) does not fit "
 					"in RAM: give the machine more memory (-m)", cfg->initrd, size);
 		memcpy(dst, data, size);
 	}

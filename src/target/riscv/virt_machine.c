@@ -170,7 +170,9 @@ static int virt_build(struct rv_virt *v, const struct vm_config *cfg, struct cer
 		env.watch    = virt_htif;
 	}
 	for (unsigned i = 0; i < v->n_harts; i++) {
-		rv_hart_init(v->hart[i], &env, i, v->start_pc);
+		if (rv_hart_init(v->hart[i], &env, i, v->start_pc, e) < 0)
+			return -1;
+		v->hart_ready[i] = true;
 	}
 	return 0;
 }
@@ -185,8 +187,11 @@ static void virt_teardown(struct rv_virt *v)
 	clint_destroy(&v->clint);
 	plic_destroy(&v->plic);
 	uart16550_destroy(&v->uart);
-	for (unsigned i = 0; i < v->n_harts; i++)
+	for (unsigned i = 0; i < v->n_harts; i++) {
+		if (v->hart_ready[i])
+			rv_hart_destroy(v->hart[i]);
 		free(v->hart[i]);
+	}
 	if (v->ram)
 		munmap(v->ram, v->ram_size);
 	pthread_mutex_destroy(&v->exit_lock);

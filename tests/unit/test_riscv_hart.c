@@ -1,0 +1,221 @@
+/* Unit tests of the hart's interface for boards: running code from guest RAM, device windows
+ * on the bus, access faults, illegal-instruction traps, and an interrupt raised from another
+ * thread waking the hart from WFI. Programs are hand-encoded so no cross compiler is needed. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "target/riscv/cpu.h"
+
+#define RAM_BASE 0x80000000ull
+#define RAM_SIZE (64u << 10)
+
+static uint8_t         *ram;
+static struct guest_mem mem;
+static struct bus       bus;
+static struct rv_hart  *hart;
+
+static uint32_t i_type(unsigned opc, unsigned f3, unsigned rd, unsigned rs1, int imm)
+{
+	return (uint32_t)(imm & 0xfff) << 20 | rs1 << 15 | f3 << 12 | rd << 7 | opc;
+}
+#define ADDI(rd, rs1, imm)  i_type(0x13, 0, rd, rs1, imm)
+#define SLLI(rd, rs1, sh)   i_type(0x13, 1, rd, rs1, sh)
+#define LW(rd, rs1, imm)    i_type(0x03, 2, rd, rs1, imm)
+#define CSRRW(rd, csr, rs1) i_type(0x73, 1, rd, rs1, csr)
+#define CSRRS(rd, csr, rs1) i_type(0x73, 2, rd, rs1, csr)
+#define CSRRSI(rd, csr, u)  i_type(0x73, 6, rd, u, csr)
+#define SW(rs2, rs1, imm)   ((uint32_t)((imm) >> 5) << 25 | (rs2) << 20 | (rs1) << 15 | 2u << 12 | \
+			     (uint32_t)((imm) & 31) << 7 | 0x23)
+#define LUI(rd, imm20)      ((uint32_t)(imm20) << 12 | (rd) << 7 | 0x37)
+#define JAL0_SELF           0x0000006fu /* jal zero, 0: spin */
+#define WFI                 0x10500073u
+
+static uint64_t dev_last_off, dev_last_val;
+
+static uint64_t dev_read(void *o, uint64_t off, unsigned size)
+{
+	(void)o; (void)off; (void)size;
+	return 0x1234;
+}
+
+static void dev_write(void *o, uint64_t off, uint64_t v, unsigned size)
+{
+	(void)o; (void)size;
+	dev_last_off = off;
+	dev_last_val = v;
+}
+
+static const struct bus_ops dev_ops = { dev_read, dev_write };
+
+static void setup(const uint32_t *prog, size_t n, uint64_t at)
+{
+	struct cerr e;
+	static bool mapped;
+	if (!ram) {
+		ram = calloc(1, RAM_SIZE);
+		guest_mem_add(&mem, RAM_BASE, RAM_SIZE, ram, &e);
+	}
+	if (!mapped) {
+		bus_map(&bus, "dev", 0x10000000, 0x1000, &dev_ops, NULL, &e);
+		mapped = true;
+	}
+	memset(ram, 0, RAM_SIZE);
+	memcpy(ram + (at - RAM_BASE), prog, n * 4);
+	if (hart) {
+		rv_hart_destroy(hart);
+		free(hart);
+	}
+	hart = calloc(1, sizeof(*hart));
+	struct rv_hart_env env = { .mem = &mem, .bus = &bus };
+	rv_hart_init(hart, &env, 0, RAM_BASE, &e);
+}
+
+static void runs_code_from_ram(void)
+{
+	const uint32_t p[] = { ADDI(10, 0, 42), ADDI(10, 10, -2), ADDI(0, 0, 5), JAL0_SELF };
+	setup(p, 4, RAM_BASE);
+	rv_hart_run(hart, 100);
+	CHECK_INT(hart->x[10], 40);
+	CHECK_INT(hart->x[0], 0);
+	CHECK_INT(hart->pc, RAM_BASE + 12);
+}
+
+static void device_window_and_access_fault(void)
+{
+	const uint32_t p[] = { LUI(5, 0x10000), LW(10, 5, 0), SW(10, 5, 8), LUI(6, 0x20000),
+			       LW(11, 6, 0), JAL0_SELF };
+	setup(p, 6, RAM_BASE);
+	rv_hart_run(hart, 5);
+	CHECK_INT(hart->x[10], 0x1234);
+	CHECK_INT(dev_last_off, 8);
+	CHECK_INT(dev_last_val, 0x1234);
+	CHECK_INT(hart->mcause, 5);          /* load access fault outside RAM and windows */
+	CHECK_INT(hart->mtval, 0x20000000);
+	CHECK_INT(hart->mepc, RAM_BASE + 16);
+}
+
+static void illegal_instruction_trap(void)
+{
+	const uint32_t p[] = { 0xffffffffu };
+	setup(p, 1, RAM_BASE);
+	rv_hart_run(hart, 1);
+	CHECK_INT(hart->mcause, 2);
+	CHECK_INT(hart->mtval, 0xffffffffu);
+	CHECK_INT(hart->mepc, RAM_BASE);
+	CHECK_INT(hart->pc, 0);              /* mtvec is 0 after reset */
+}
+
+static void *run_thread(void *arg)
+{
+	rv_hart_run(arg, 0);
+	return NULL;
+}
+
+static void interrupt_from_another_thread(void)
+{
+	const uint32_t p[] = {
+		ADDI(5, 0, 1), SLLI(5, 5, 31), ADDI(5, 5, 0x100), CSRRW(0, 0x305, 5), /* mtvec */
+		ADDI(6, 0, 1), SLLI(6, 6, 11), CSRRS(0, 0x304, 6),                    /* mie.MEIE */
+		CSRRSI(0, 0x300, 8),                                                  /* mstatus.MIE */
+		WFI, 0xffdff06fu /* jal zero, -4 */,
+	};
+	const uint32_t handler[] = { CSRRS(12, 0x342, 0), ADDI(11, 0, 1), JAL0_SELF };
+	setup(p, 10, RAM_BASE);
+	memcpy(ram + 0x100, handler, sizeof(handler));
+	pthread_t t;
+	CHECK_INT(pthread_create(&t, NULL, run_thread, hart), 0);
+	struct timespec ms = { 0, 20 * 1000 * 1000 };
+	nanosleep(&ms, NULL);
+	CHECK_INT(__atomic_load_n(&hart->x[11], __ATOMIC_RELAXED), 0); /* still waiting */
+	rv_hart_set_irq(hart, RV_IRQ_MEI, 1);
+	for (int i = 0; i < 500 && __atomic_load_n(&hart->x[11], __ATOMIC_RELAXED) == 0; i++) {
+		struct timespec tick = { 0, 1000 * 1000 };
+		nanosleep(&tick, NULL);
+	}
+	rv_hart_stop(hart);
+	pthread_join(t, NULL);
+	CHECK_INT(hart->x[11], 1);
+	CHECK_INT(hart->x[12], (1ull << 63) | 11);
+	CHECK_INT(hart->mepc, RAM_BASE + 36); /* the jump after WFI */
+}
+
+static uint32_t b_type(unsigned f3, unsigned rs1, unsigned rs2, int off)
+{
+	uint32_t u = (uint32_t)off;
+	return ((u >> 12) & 1) << 31 | ((u >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 |
+	       ((u >> 1) & 0xf) << 8 | ((u >> 11) & 1) << 7 | 0x63;
+}
+#define AMOADD_D(rd, rs2, rs1) (0u << 27 | (rs2) << 20 | (rs1) << 15 | 3u << 12 | (rd) << 7 | 0x2f)
+#define LR_D(rd, rs1)          (2u << 27 | (rs1) << 15 | 3u << 12 | (rd) << 7 | 0x2f)
+#define SC_D(rd, rs2, rs1)     (3u << 27 | (rs2) << 20 | (rs1) << 15 | 3u << 12 | (rd) << 7 | 0x2f)
+#define SD(rs2, rs1, imm)      ((uint32_t)((imm) >> 5) << 25 | (rs2) << 20 | (rs1) << 15 | 3u << 12 | \
+				(uint32_t)((imm) & 31) << 7 | 0x23)
+#define BNE(rs1, rs2, off)     b_type(1, rs1, rs2, off)
+
+/* Two harts in two threads increment shared counters with AMOADD and with LR/SC loops:
+ * no increment may be lost. */
+static void two_harts_atomics(void)
+{
+	enum { T0 = 5, T1 = 6, T2 = 7, T3 = 28, A0 = 10, A1 = 11, A2 = 12 };
+	const uint32_t p[] = {
+		ADDI(T0, 0, 1), SLLI(T0, T0, 18), ADDI(T1, 0, 1),
+		AMOADD_D(0, T1, A0), ADDI(T0, T0, -1), BNE(T0, 0, -8),          /* 3..5 */
+		ADDI(T0, 0, 1), SLLI(T0, T0, 18),
+		LR_D(T2, A1), ADDI(T2, T2, 1), SC_D(T3, T2, A1), BNE(T3, 0, -12), /* 8..11 */
+		ADDI(T0, T0, -1), BNE(T0, 0, -20),
+		SD(T1, A2, 0), JAL0_SELF,
+	};
+	setup(p, sizeof(p) / sizeof(p[0]), RAM_BASE);
+	struct rv_hart *h2 = calloc(1, sizeof(*h2));
+	struct cerr     e;
+	struct rv_hart_env env = { .mem = &mem, .bus = &bus };
+	CHECK(h2 != NULL);
+	CHECK_INT(rv_hart_init(h2, &env, 1, RAM_BASE, &e), 0);
+	struct rv_hart *harts[2] = { hart, h2 };
+	for (int i = 0; i < 2; i++) {
+		harts[i]->x[A0] = RAM_BASE + 0x8000;
+		harts[i]->x[A1] = RAM_BASE + 0x8040;
+		harts[i]->x[A2] = RAM_BASE + 0x8080 + 64 * (uint64_t)i;
+	}
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		CHECK_INT(pthread_create(&t[i], NULL, run_thread, harts[i]), 0);
+	uint64_t *done0 = (uint64_t *)(ram + 0x8080), *done1 = (uint64_t *)(ram + 0x80c0);
+	for (int i = 0; i < 10000 && !(__atomic_load_n(done0, __ATOMIC_ACQUIRE) &&
+				      __atomic_load_n(done1, __ATOMIC_ACQUIRE)); i++) {
+		struct timespec tick = { 0, 1000 * 1000 };
+		nanosleep(&tick, NULL);
+	}
+	for (int i = 0; i < 2; i++) {
+		rv_hart_stop(harts[i]);
+		pthread_join(t[i], NULL);
+	}
+	uint64_t amo, lrsc;
+	memcpy(&amo, ram + 0x8000, 8);
+	memcpy(&lrsc, ram + 0x8040, 8);
+	rv_hart_destroy(h2);
+	free(h2);
+	CHECK_INT(*done0, 1);
+	CHECK_INT(*done1, 1);
+	CHECK_INT(amo, 2 << 18);
+	CHECK_INT(lrsc, 2 << 18);
+}
+
+int main(void)
+{
+	check_suite = "riscv_hart";
+	RUN(runs_code_from_ram);
+	RUN(device_window_and_access_fault);
+	RUN(illegal_instruction_trap);
+	RUN(interrupt_from_another_thread);
+	RUN(two_harts_atomics);
+	if (hart) {
+		rv_hart_destroy(hart);
+		free(hart);
+	}
+	free(ram);
+	return check_failed_count != 0;
+}
