@@ -24,9 +24,18 @@ err=$("$CELLA" vm --kernel "$work/nonexistent" 2>&1); rc=$?
 expect_eq missing-kernel-exit-1 "$rc" 1
 expect_match missing-kernel-names-path "$err" "open \`$work/nonexistent\`: No such file"
 
+err=$("$CELLA" vm --kernel "$work/guest.bin" 2>&1); rc=$?
+expect_eq not-bzimage-exit-1 "$rc" 1
+expect_match not-bzimage-message "$err" 'not a bzImage: no "HdrS"'
+
 err=$("$CELLA" vm --kernel "$work/guest.elf" 2>&1); rc=$?
-expect_eq elf-kernel-exit-1 "$rc" 1
-expect_match elf-kernel-message "$err" 'not a bzImage: no "HdrS"'
+expect_eq elf-without-pvh-exit-1 "$rc" 1
+expect_match elf-without-pvh-message "$err" 'ELF without a PVH entry note'
+
+head -c 100 "$work/pvh.elf" >"$work/pvh-trunc.elf"
+err=$("$CELLA" vm --kernel "$work/pvh-trunc.elf" 2>&1); rc=$?
+expect_eq elf-truncated-exit-1 "$rc" 1
+expect_match elf-truncated-message "$err" 'program headers lie outside the file'
 
 head -c 1500 "$K" >"$work/trunc"
 err=$("$CELLA" vm --kernel "$work/trunc" 2>&1); rc=$?
@@ -126,6 +135,16 @@ out=$(printf 'hello, guestq' | timeout 60 "$CELLA" vm --kernel "$K" --append tes
 expect_eq uart-input-exit-1 "$rc" 1
 expect_match uart-input-echoed "$out" '^hello, guest$'
 expect_match uart-input-done "$out" '^ECHO done'
+
+# the PVH entry of an ELF kernel: hvm_start_info with command line, memory map and the initrd
+out=$(timeout 60 "$CELLA" vm --kernel "$work/pvh.elf" -m 64M --initrd "$work/initrd" --append "pvh words" 2>&1); rc=$?
+expect_eq pvh-exit-1 "$rc" 1
+expect_match pvh-start-info "$out" '^PVH magic=336ec578 version=1'
+expect_match pvh-cmdline "$out" '^PVH cmdline=pvh words$'
+expect_match pvh-memmap "$out" '^PVH memmap n=3'
+expect_match pvh-memmap-ram "$out" '^PVH map 100000 3f00000 1'
+expect_match pvh-module "$out" "^PVH modules=1 addr=$(printf '%x' $(( ((64 << 20) - 5000) & ~0xfff ))) size=$(printf '%x' 5000) sum=$sum"
+expect_match pvh-ok "$out" '^PVH ok'
 
 # a guest without test= exits with 0x7f: the status is the guest's, not an error of cella's
 out=$(vm); expect_eq guest-status-passthrough "$?" 255

@@ -21,6 +21,7 @@
 #include "kvm/x86/bzimage.h"
 #include "kvm/x86/cpu.h"
 #include "kvm/x86/ports.h"
+#include "kvm/x86/pvh.h"
 #include "vm/machine.h"
 
 #define X86_TSS_ADDR      0xfffbd000ull  /* three pages KVM needs for real-mode emulation... */
@@ -56,7 +57,8 @@ static void x86_console_quit(void *opaque)
 static int x86_check_config(const struct vm_config *cfg, struct cerr *e)
 {
 	if (!cfg->kernel)
-		return cerr_usage(e, "vm: the x86_64 machine needs --kernel FILE (a bzImage)");
+		return cerr_usage(e, "vm: the x86_64 machine needs --kernel FILE (a bzImage, or an "
+				  "ELF kernel with a PVH entry)");
 	if (cfg->bios && strcmp(cfg->bios, "none") != 0)
 		return cerr_usage(e, "vm: the x86_64 machine boots the kernel directly; "
 				  "--bios is not supported");
@@ -138,6 +140,17 @@ static int x86_open_initrd(const char *path, uint64_t *size, struct cerr *e)
 	return fd;
 }
 
+static int x86_plan(bool is_elf, const struct bzimage *bz, const struct pvh_image *pvh,
+		    uint64_t ram, uint64_t initrd_size, const char *cmdline, struct boot_plan *p,
+		    struct cerr *e)
+{
+	if (!is_elf)
+		return boot_plan(bz, ram, initrd_size, cmdline, p, e);
+	/* an ELF kernel gives no initrd limit: keep it below 4 GiB, where low RAM ends anyway */
+	return boot_plan_layout(p, ram, pvh->lo, pvh->hi, 0xffffffffull, PVH_CMDLINE_MAX,
+				initrd_size, cmdline, e);
+}
+
 static int x86_boot(struct x86_machine *m, const struct vm_config *cfg, struct cerr *e)
 {
 	struct kvm_vm          *vm = &m->vm;
@@ -146,17 +159,21 @@ static int x86_boot(struct x86_machine *m, const struct vm_config *cfg, struct c
 	cleanup_close int       initrd_fd = -1;
 	uint64_t                initrd_size = 0;
 	struct bzimage          bz;
+	struct pvh_image        pvh;
+	bool                    is_elf;
 	struct boot_plan        plan;
 	const char             *cmdline = cfg->append ? cfg->append : "";
 
 	/* Everything about the guest's files is checked before KVM is touched. */
 	if (file_read_all(cfg->kernel, &kernel, &kernel_len, e) < 0)
 		return cerr_wrap(e, "kernel");
-	if (bzimage_parse((const uint8_t *)kernel, kernel_len, &bz, e) < 0)
+	is_elf = pvh_is_elf((const uint8_t *)kernel, kernel_len);
+	if (is_elf ? pvh_parse((const uint8_t *)kernel, kernel_len, &pvh, e) < 0 :
+		     bzimage_parse((const uint8_t *)kernel, kernel_len, &bz, e) < 0)
 		return cerr_wrap(e, "kernel `%s`", cfg->kernel);
 	if (cfg->initrd && (initrd_fd = x86_open_initrd(cfg->initrd, &initrd_size, e)) < 0)
 		return -1;
-	if (boot_plan(&bz, cfg->mem_bytes, initrd_size, cmdline, &plan, e) < 0)
+	if (x86_plan(is_elf, &bz, &pvh, cfg->mem_bytes, initrd_size, cmdline, &plan, e) < 0)
 		return -1;
 
 	if (kvm_vm_open(vm, NULL, e) < 0 || x86_vm_platform(vm, e) < 0)
@@ -174,11 +191,12 @@ static int x86_boot(struct x86_machine *m, const struct vm_config *cfg, struct c
 			     used && cmdline[0] ? " " : "", cmdline) >= sizeof(m->cmdline) - used)
 		return cerr_set(e, 0, "the command line is too long");
 	cmdline = m->cmdline;
-	if (boot_plan(&bz, cfg->mem_bytes, initrd_size, cmdline, &plan, e) < 0)
+	if (x86_plan(is_elf, &bz, &pvh, cfg->mem_bytes, initrd_size, cmdline, &plan, e) < 0)
 		return -1;
 
-	if (boot_load(&vm->mem, &plan, (const uint8_t *)kernel, kernel_len, &bz, initrd_fd,
-		      cmdline, e) < 0 ||
+	if ((is_elf ? pvh_load(&vm->mem, &plan, (const uint8_t *)kernel, &pvh, initrd_fd, cmdline, e) :
+		      boot_load(&vm->mem, &plan, (const uint8_t *)kernel, kernel_len, &bz, initrd_fd,
+				cmdline, e)) < 0 ||
 	    boot_write_mptable(&vm->mem, cfg->smp, e) < 0)
 		return -1;
 
@@ -194,6 +212,8 @@ static int x86_boot(struct x86_machine *m, const struct vm_config *cfg, struct c
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		if (x86_cpu_init(vm, &vm->vcpu[i], e) < 0)
 			return -1;
+	if (is_elf)
+		return x86_cpu_pvh_regs(&vm->vcpu[0], pvh.entry, PVH_START_INFO, e);
 	return x86_cpu_boot_regs(&vm->vcpu[0], plan.load_addr + BZ_ENTRY64_OFFSET,
 				 BOOT_ZERO_PAGE, e);
 }
