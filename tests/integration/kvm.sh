@@ -113,6 +113,9 @@ out=$(vm --append test=exit:5); expect_eq debug-exit-5 "$?" 11
 out=$(vm --append test=exit:0); expect_eq debug-exit-0 "$?" 1
 out=$(vm --append test=exit:127); expect_eq debug-exit-127 "$?" 255
 out=$(vm --append test=reboot); expect_eq i8042-reset-exit-0 "$?" 0
+out=$(vm --append test=i8042); rc=$?
+expect_eq i8042-probe-then-reset-exit-0 "$rc" 0
+expect_match i8042-probe "$out" '^I8042 ok'
 out=$(vm --append test=triple); rc=$?
 expect_eq triple-fault-exit-0 "$rc" 0
 expect_match triple-fault-ran "$out" '^TRIPLE'

@@ -8,6 +8,7 @@
  *                 checksum of it), check it is consistent, reset through the i8042 when it is
  *   test=exit:N   exit through the debug-exit port with value N
  *   test=reboot   reset through the i8042 (cella exits 0)
+ *   test=i8042    probe the i8042 as Linux does (configuration byte, self-test), then reset
  *   test=triple   triple-fault (KVM shutdown exit; cella exits 0, like a reboot)
  *   test=smp      print the BSP's APIC ID, start vCPU 1 with INIT-SIPI into a real-mode
  *                 trampoline, print the APIC ID it reports
@@ -269,6 +270,36 @@ static uint32_t test_uart(void)
 	return ok ? 0 : 2;
 }
 
+static int i8042_read(uint8_t *v)
+{
+	for (int i = 0; i < 1000; i++)
+		if (inb(0x64) & 1) {
+			*v = inb(0x60);
+			return 1;
+		}
+	return 0;
+}
+
+static uint32_t test_i8042(void)
+{
+	uint8_t ctr = 0, v = 0;
+	int     ok  = 1;
+
+	outb(0x64, 0x20);                            /* read the configuration byte */
+	ok &= i8042_read(&ctr);
+	outb(0x64, 0x60);                            /* write it back without the interrupt */
+	outb(0x60, (uint8_t)(ctr & ~1));
+	outb(0x64, 0x20);
+	ok &= i8042_read(&v) && v == (uint8_t)(ctr & ~1);
+	outb(0x64, 0xaa);                            /* controller self-test */
+	ok &= i8042_read(&v) && v == 0x55;
+	ok &= !(inb(0x64) & 1);                      /* nothing left to read */
+	puts_(ok ? "I8042 ok\n" : "I8042 fail\n");
+	if (ok)
+		reset_i8042();
+	return 2;
+}
+
 static uint32_t test_triple(void)
 {
 	static const struct __attribute__((packed)) {
@@ -459,6 +490,8 @@ uint32_t guest_main(const uint8_t *bp)
 		reset_i8042();
 		return 0x7e;
 	}
+	if (word_is(t, "i8042"))
+		return test_i8042();
 	if (word_is(t, "triple"))
 		return test_triple();
 	if (word_is(t, "smp"))

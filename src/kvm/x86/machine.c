@@ -1,5 +1,5 @@
 /* The `x86_64` machine of `cella vm`: a KVM VM with the in-kernel PIC, I/O APIC and PIT, an
- * 8250 UART at 0x3f8 (IRQ 4) on the terminal, the legacy exit ports, the virtio-mmio devices at
+ * 8250 UART at 0x3f8 (IRQ 4) on the terminal, an i8042 and the exit port, the virtio-mmio devices at
  * 0xd0000000 + i * 4 KiB (IRQ 5 + i), and a Linux kernel booted directly through its 64-bit
  * entry. */
 #include <errno.h>
@@ -20,6 +20,7 @@
 #include "kvm/x86/boot.h"
 #include "kvm/x86/bzimage.h"
 #include "kvm/x86/cpu.h"
+#include "kvm/x86/i8042.h"
 #include "kvm/x86/ports.h"
 #include "kvm/x86/pvh.h"
 #include "vm/machine.h"
@@ -37,7 +38,8 @@ struct x86_machine {
 	struct kvm_vm     vm;
 	struct uart16550  uart;
 	struct term       term;
-	bool              uart_ready;
+	bool              uart_ready, i8042_ready;
+	struct i8042      i8042;
 	struct kvm_virtio virtio;
 	char              cmdline[BOOT_CMDLINE_MAX];
 };
@@ -206,6 +208,9 @@ static int x86_boot(struct x86_machine *m, const struct vm_config *cfg, struct c
 		    e) < 0 ||
 	    x86_ports_map(vm, e) < 0)
 		return -1;
+	m->i8042_ready = true;
+	if (i8042_map(&m->i8042, vm, e) < 0)
+		return -1;
 
 	if (kvm_vm_create_vcpus(vm, cfg->smp, e) < 0)
 		return -1;
@@ -242,6 +247,8 @@ static int x86_run(const struct vm_config *cfg, struct cerr *e)
 		kvm_vm_close(&m->vm);
 	if (m->uart_ready)
 		uart16550_destroy(&m->uart);
+	if (m->i8042_ready)
+		i8042_destroy(&m->i8042);
 	free(m);
 	return rc;
 }
