@@ -1,7 +1,7 @@
 /* The `x86_64` machine of `cella vm`: a KVM VM with the in-kernel PIC, I/O APIC and PIT, an
- * 8250 UART at 0x3f8 (IRQ 4) on the terminal, an i8042 and the exit port, the virtio-mmio devices at
- * 0xd0000000 + i * 4 KiB (IRQ 5 + i), and a Linux kernel booted directly through its 64-bit
- * entry. */
+ * 8250 UART at 0x3f8 (IRQ 4) on the terminal, an i8042 and the exit port, virtio-mmio devices
+ * at 0xd0000000 + i * 4 KiB (IRQ 5 + i), and a Linux kernel booted directly through its
+ * 64-bit (bzImage) or PVH (ELF) entry. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -196,10 +196,11 @@ static int x86_boot(struct x86_machine *m, const struct vm_config *cfg, struct c
 	if (x86_plan(is_elf, &bz, &pvh, cfg->mem_bytes, initrd_size, cmdline, &plan, e) < 0)
 		return -1;
 
-	if ((is_elf ? pvh_load(&vm->mem, &plan, (const uint8_t *)kernel, &pvh, initrd_fd, cmdline, e) :
-		      boot_load(&vm->mem, &plan, (const uint8_t *)kernel, kernel_len, &bz, initrd_fd,
-				cmdline, e)) < 0 ||
-	    boot_write_mptable(&vm->mem, cfg->smp, e) < 0)
+	const uint8_t *image = (const uint8_t *)kernel;
+	if (is_elf ? pvh_load(&vm->mem, &plan, image, &pvh, initrd_fd, cmdline, e) < 0 :
+		     boot_load(&vm->mem, &plan, image, kernel_len, &bz, initrd_fd, cmdline, e) < 0)
+		return -1;
+	if (boot_write_mptable(&vm->mem, cfg->smp, e) < 0)
 		return -1;
 
 	uart16550_init(&m->uart, STDOUT_FILENO, kvm_vm_irq_line(vm, X86_UART_IRQ));
@@ -255,6 +256,6 @@ static int x86_run(const struct vm_config *cfg, struct cerr *e)
 
 const struct vm_machine kvm_x86_64_machine = {
 	.arch    = "x86_64",
-	.summary = "x86-64 guest on KVM: direct bzImage boot, 8250 console at 0x3f8",
+	.summary = "x86-64 guest on KVM: direct bzImage/PVH boot, 8250 console, virtio-mmio",
 	.run     = x86_run,
 };
