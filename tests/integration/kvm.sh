@@ -86,7 +86,7 @@ if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 fi
 vm() { timeout 60 "$CELLA" vm --kernel "$K" "$@" 2>&1; }
 
-# boot_params: command line, e820 (64 MiB: base memory, the MP-table KiB, RAM from 1 MiB), the
+# boot_params: command line, e820 (64 MiB: base memory, the MP table's 4 KiB, RAM from 1 MiB), the
 # initrd at the top of RAM with the right size and contents (the guest's checksum: s = s*31 + b)
 head -c 5000 /dev/urandom >"$work/initrd"
 sum=$(od -An -v -tu1 "$work/initrd" | awk '{ for (i = 1; i <= NF; i++) s = (s * 31 + $i) % 4294967296 }
@@ -96,8 +96,8 @@ expect_eq boot-params-exit-0 "$rc" 0
 expect_match boot-params-loader "$out" '^BOOT loader=ff version=20f magic=HdrS rsi=7000'
 expect_match boot-params-cmdline "$out" "^CMDLINE test=boot console=ttyS0 words 'quoted'"
 expect_match boot-params-e820-count "$out" '^E820 n=3'
-expect_match boot-params-e820-low "$out" '^E820 0 9fc00 1'
-expect_match boot-params-e820-reserved "$out" '^E820 9fc00 400 2'
+expect_match boot-params-e820-low "$out" '^E820 0 9f000 1'
+expect_match boot-params-e820-reserved "$out" '^E820 9f000 1000 2'
 expect_match boot-params-e820-ram "$out" '^E820 100000 3f00000 1'
 expect_match boot-params-initrd "$out" "^INITRD addr=$(printf '%x' $(( ((64 << 20) - 5000) & ~0xfff ))) size=5000 sum=$sum"
 expect_match boot-params-self-check "$out" '^BOOT-CHECK ok'
@@ -126,6 +126,10 @@ expect_eq smp-exit-1 "$rc" 1
 expect_match smp-bsp-apic-id "$out" '^CPU0 apic=0 logical=2'
 expect_match smp-ap-apic-id "$out" '^CPU1 apic=1'
 expect_match smp-ok "$out" '^SMP ok'
+out=$(vm --smp 64 --append test=smp); rc=$?
+expect_eq smp-64-exit-1 "$rc" 1
+expect_match smp-64-logical "$out" '^CPU0 apic=0 logical=64'
+expect_match smp-64-ap "$out" '^CPU1 apic=1'
 out=$(vm --smp 1 --append test=smp); rc=$?
 expect_eq smp-no-ap-exit-5 "$rc" 5
 expect_match smp-no-ap-message "$out" 'AP did not start'
@@ -148,6 +152,11 @@ expect_match pvh-memmap "$out" '^PVH memmap n=3'
 expect_match pvh-memmap-ram "$out" '^PVH map 100000 3f00000 1'
 expect_match pvh-module "$out" "^PVH modules=1 addr=$(printf '%x' $(( ((64 << 20) - 5000) & ~0xfff ))) size=$(printf '%x' 5000) sum=$sum"
 expect_match pvh-ok "$out" '^PVH ok'
+
+# no device there: reads float high, writes are dropped, the guest goes on
+out=$(vm --append test=unmapped); rc=$?
+expect_eq unmapped-exit-1 "$rc" 1
+expect_match unmapped-reads-ones "$out" '^UNMAPPED ok'
 
 # a guest without test= exits with 0x7f: the status is the guest's, not an error of cella's
 out=$(vm); expect_eq guest-status-passthrough "$?" 255

@@ -9,6 +9,8 @@
  *   test=exit:N   exit through the debug-exit port with value N
  *   test=reboot   reset through the i8042 (cella exits 0)
  *   test=i8042    probe the i8042 as Linux does (configuration byte, self-test), then reset
+ *   test=unmapped read and write where no device is (port 0x2f8, MMIO 0xe0000000): reads
+ *                 float high, writes vanish
  *   test=triple   triple-fault (KVM shutdown exit; cella exits 0, like a reboot)
  *   test=smp      print the BSP's APIC ID, start vCPU 1 with INIT-SIPI into a real-mode
  *                 trampoline, print the APIC ID it reports
@@ -300,6 +302,18 @@ static uint32_t test_i8042(void)
 	return 2;
 }
 
+static uint32_t test_unmapped(void)
+{
+	volatile uint32_t *hole = (volatile uint32_t *)0xe0000000;
+	int                ok   = inb(0x2f8) == 0xff;
+
+	outb(0x2f8, 0x12);
+	*hole = 0x12345678;
+	ok &= *hole == 0xffffffff;
+	puts_(ok ? "UNMAPPED ok\n" : "UNMAPPED fail\n");
+	return ok ? 0 : 2;
+}
+
 static uint32_t test_triple(void)
 {
 	static const struct __attribute__((packed)) {
@@ -492,6 +506,8 @@ uint32_t guest_main(const uint8_t *bp)
 	}
 	if (word_is(t, "i8042"))
 		return test_i8042();
+	if (word_is(t, "unmapped"))
+		return test_unmapped();
 	if (word_is(t, "triple"))
 		return test_triple();
 	if (word_is(t, "smp"))

@@ -118,7 +118,7 @@ static void plan_places_initrd_at_top_of_low_ram(void)
 	CHECK_INT(p.initrd_size, 5000);
 	CHECK_INT(p.n_e820, 3);
 	CHECK_INT(p.e820[0].addr, 0);
-	CHECK_INT(p.e820[0].size, 0x9fc00);
+	CHECK_INT(p.e820[0].size, 0x9f000);
 	CHECK_INT(p.e820[1].type, E820_RESERVED);
 	CHECK_INT(p.e820[2].addr, 0x100000);
 	CHECK_INT(p.e820[2].size, (64 << 20) - 0x100000);
@@ -194,7 +194,7 @@ static void load_writes_zero_page_and_tables(void)
 	CHECK_INT(get32(g + BOOT_PD + 8), (1 << 21) | 0x83);
 	/* the MP table: floating pointer and a table whose bytes sum to zero */
 	CHECK_INT(boot_write_mptable(&m, 2, &e), 0);
-	const uint8_t *mp = g + BOOT_MPTABLE;
+	const uint8_t *mp = g + BOOT_MPFLOAT;
 	CHECK(memcmp(mp, "_MP_", 4) == 0);
 	uint8_t sum = 0;
 	for (int i = 0; i < 16; i++)
@@ -207,6 +207,9 @@ static void load_writes_zero_page_and_tables(void)
 		sum = (uint8_t)(sum + cfg[i]);
 	CHECK_INT(sum, 0);
 	CHECK_INT(cfg[44 + 20 + 1], 1);  /* the second processor entry: APIC ID 1 */
+	CHECK_INT(boot_write_mptable(&m, 64, &e), 0);
+	CHECK_INT(boot_write_mptable(&m, 200, &e), -1);
+	CHECK(strstr(e.msg, "200 CPUs do not fit"));
 	free(g);
 }
 

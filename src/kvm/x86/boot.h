@@ -20,7 +20,8 @@
 #define BOOT_PD           0xb000   /* four pages: 2 MiB pages identity-mapping 0..4 GiB */
 #define BOOT_CMDLINE      0x20000
 #define BOOT_CMDLINE_MAX  0x10000
-#define BOOT_MPTABLE      0x9fc00  /* the last KiB of base memory, reserved in e820 */
+#define BOOT_MPTABLE      0x9f000  /* MP configuration table: the last 4 KiB of base memory, */
+#define BOOT_MPFLOAT      0x9fc00  /* reserved in e820; its pointer in the very last KiB */
 #define BOOT_LOW_END      0xa0000  /* base memory ends at the VGA hole */
 
 #define BOOT_PCI_HOLE     0xc0000000ull  /* RAM stops at 3 GiB; devices live above */
