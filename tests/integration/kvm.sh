@@ -153,6 +153,12 @@ expect_match pvh-memmap-ram "$out" '^PVH map 100000 3f00000 1'
 expect_match pvh-module "$out" "^PVH modules=1 addr=$(printf '%x' $(( ((64 << 20) - 5000) & ~0xfff ))) size=$(printf '%x' 5000) sum=$sum"
 expect_match pvh-ok "$out" '^PVH ok'
 
+# CPUID (KVM's set plus the hypervisor leaf), MSRs and FPU state as the monitor set them
+out=$(vm --append test=cpu); rc=$?
+expect_eq cpu-exit-1 "$rc" 1
+expect_match cpuid-hypervisor-leaf "$out" '^CPU hypervisor-bit=1 leaf=KVMKVMKVM max=4000000[1-9a-f]'
+expect_match msrs-and-fpu "$out" '^MSR misc-enable=1 mtrr-def-type=806 fcw=37f'
+
 # no device there: reads float high, writes are dropped, the guest goes on
 out=$(vm --append test=unmapped); rc=$?
 expect_eq unmapped-exit-1 "$rc" 1

@@ -9,6 +9,8 @@
  *   test=exit:N   exit through the debug-exit port with value N
  *   test=reboot   reset through the i8042 (cella exits 0)
  *   test=i8042    probe the i8042 as Linux does (configuration byte, self-test), then reset
+ *   test=cpu      print the hypervisor CPUID leaf, the hypervisor bit and the MSRs and FPU
+ *                 control word the monitor set
  *   test=unmapped read and write where no device is (port 0x2f8, MMIO 0xe0000000): reads
  *                 float high, writes vanish
  *   test=triple   triple-fault (KVM shutdown exit; cella exits 0, like a reboot)
@@ -302,6 +304,38 @@ static uint32_t test_i8042(void)
 	return 2;
 }
 
+static uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return lo | (uint64_t)hi << 32;
+}
+
+static uint32_t test_cpu(void)
+{
+	uint32_t a, b, c, d, sig[3];
+	uint16_t fcw;
+
+	cpuid(1, &a, &b, &c, &d);
+	puts_("CPU hypervisor-bit=");
+	putdec(c >> 31);
+	cpuid(0x40000000, &a, &sig[0], &sig[1], &sig[2]);
+	puts_(" leaf=");
+	for (int i = 0; i < 12 && ((const char *)sig)[i]; i++)
+		putc_(((const char *)sig)[i]);
+	puts_(" max=");
+	puthex(a);
+	puts_("\nMSR misc-enable=");
+	puthex(rdmsr(0x1a0) & 1);
+	puts_(" mtrr-def-type=");
+	puthex(rdmsr(0x2ff));
+	__asm__ volatile("fnstcw %0" : "=m"(fcw));
+	puts_(" fcw=");
+	puthex(fcw);
+	puts_("\n");
+	return 0;
+}
+
 static uint32_t test_unmapped(void)
 {
 	volatile uint32_t *hole = (volatile uint32_t *)0xe0000000;
@@ -506,6 +540,8 @@ uint32_t guest_main(const uint8_t *bp)
 	}
 	if (word_is(t, "i8042"))
 		return test_i8042();
+	if (word_is(t, "cpu"))
+		return test_cpu();
 	if (word_is(t, "unmapped"))
 		return test_unmapped();
 	if (word_is(t, "triple"))
