@@ -164,6 +164,17 @@ out=$(vm --append test=unmapped); rc=$?
 expect_eq unmapped-exit-1 "$rc" 1
 expect_match unmapped-reads-ones "$out" '^UNMAPPED ok'
 
+# SIGTERM (or SIGINT, SIGHUP) stops a guest that would run forever, as a clean end of the run:
+# the status a shell gives a signal, after the devices and terminal were put back
+"$CELLA" --debug vm --kernel "$work/bench-idle.bzImage" --drive "file=$work/disk.img" \
+	>"$work/sig.out" 2>&1 &
+pid=$!
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+expect_eq sigterm-exit-143 "$rc" 143
+expect_match sigterm-handled "$(cat "$work/sig.out")" 'signal 15: stopping the guest'
+
 # a guest without test= exits with 0x7f: the status is the guest's, not an error of cella's
 out=$(vm); expect_eq guest-status-passthrough "$?" 255
 

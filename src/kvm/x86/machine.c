@@ -233,6 +233,8 @@ static int x86_run(const struct vm_config *cfg, struct cerr *e)
 		return cerr_set(e, ENOMEM, "vm");
 	m->vm.kvm_fd = m->vm.vm_fd = -1;
 
+	sigset_t old_mask;
+	kvm_signals_block(&old_mask);  /* before any thread starts: see kvm_vm_run */
 	int rc = x86_boot(m, cfg, e);
 	if (rc == 0)
 		rc = kvm_virtio_start(&m->virtio, e);
@@ -251,6 +253,7 @@ static int x86_run(const struct vm_config *cfg, struct cerr *e)
 	if (m->i8042_ready)
 		i8042_destroy(&m->i8042);
 	free(m);
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	return rc;
 }
 
