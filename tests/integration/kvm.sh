@@ -166,7 +166,7 @@ expect_match unmapped-reads-ones "$out" '^UNMAPPED ok'
 
 # SIGTERM (or SIGINT, SIGHUP) stops a guest that would run forever, as a clean end of the run:
 # the status a shell gives a signal, after the devices and terminal were put back
-"$CELLA" --debug vm --kernel "$work/bench-idle.bzImage" --drive "file=$work/disk.img" \
+"$CELLA" --debug vm --kernel "$work/bench-idle.bzImage" --drive "file=$work/big-initrd" \
 	>"$work/sig.out" 2>&1 &
 pid=$!
 sleep 0.5
