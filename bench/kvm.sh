@@ -4,8 +4,9 @@
 # interleaved, medians reported:
 #   start  - exec to the guest's first instruction (a write to the debug-exit port) to exit
 #   exits  - port-I/O exits handled per second: 100000 `out` to port 0x80, minus the start run
-#   memory - the monitor's resident memory beyond the guest RAM it touched, sampled while an
-#            idle guest sits halted (RSS of every mapping except guest RAM)
+#   memory - the monitor's memory beyond the guest RAM it touched, sampled while an idle guest
+#            sits halted: RSS of every mapping except guest RAM (shared libraries' pages
+#            included), and the private part of it (what each further VM costs)
 # Usage: bench/kvm.sh [RUNS]   (default 15; uses build/cella, or $CELLA)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,7 +45,8 @@ for ((i = 0; i < runs; i++)); do
 	done
 done
 
-# rss TOOL: KiB resident outside guest RAM (the mappings of at least $mem MiB) and inside it
+# rss TOOL: KiB resident outside guest RAM (the mappings of at least $mem MiB), inside it, and
+# the private (not shared) KiB outside it
 rss() {
 	local pid
 	if [ "$1" = cella ]; then
@@ -58,7 +60,8 @@ rss() {
 		/^[0-9a-f]+-[0-9a-f]+ / { big = 0 }
 		/^Size:/ { big = ($2 >= min) }
 		/^Rss:/ { if (big) guest += $2; else other += $2 }
-		END { print other, guest }' "/proc/$pid/smaps"
+		/^Private_(Clean|Dirty):/ { if (!big) priv += $2 }
+		END { print other, guest, priv }' "/proc/$pid/smaps"
 	kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
@@ -83,7 +86,8 @@ row "start to first guest instruction and exit (median of $runs)" "$(ms "${f[cel
     "$(ms "${f[qemu]:-0}")" "${f[cella]}" "${f[qemu]:-0}"
 ce=$(eps "${io[cella]}" "${f[cella]}"); qe=$(eps "${io[qemu]:-0}" "${f[qemu]:-0}")
 row "port-I/O exits per second (100000 outs)" "$ce" "$qe" "$ce" "$qe"
-read -r co cg <<<"${r[cella]}"; read -r qo qg <<<"${r[qemu]:-0 0}"
+read -r co cg cp <<<"${r[cella]}"; read -r qo qg qp <<<"${r[qemu]:-0 0 0}"
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 row "resident memory beyond guest RAM (guest RAM touched)" "$(mib "$co") ($cg KiB)" \
     "$(mib "$qo") ($qg KiB)" "$co" "$qo"
+row "of which private (not shared libraries' pages)" "$(mib "$cp")" "$(mib "$qp")" "$cp" "$qp"
