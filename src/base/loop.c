@@ -16,6 +16,7 @@
 
 struct loop_watch {
 	bool       used;
+	unsigned   gen;      /* bumped on every add, so a stale poll result is recognised */
 	int        fd;
 	short      events;
 	loop_fd_cb cb;
@@ -100,7 +101,8 @@ int loop_add_fd(struct loop *l, int fd, short events, loop_fd_cb cb, void *opaqu
 		if (l->watch[i].used)
 			continue;
 		l->watch[i] = (struct loop_watch){
-			.used = true, .fd = fd, .events = events, .cb = cb, .opaque = opaque,
+			.used = true, .gen = l->watch[i].gen + 1, .fd = fd, .events = events, .cb = cb,
+			.opaque = opaque,
 		};
 		pthread_mutex_unlock(&l->lock);
 		loop_wake(l);
@@ -166,6 +168,7 @@ void loop_run_once(struct loop *l, int timeout_ms)
 {
 	struct loop_pollset *ps = &l->ps;
 	int                  watch_idx[LOOP_MAX_WATCHES];
+	unsigned             watch_gen[LOOP_MAX_WATCHES];
 	int                  watch_of[LOOP_MAX_FDS];
 	int                  poller_base[LOOP_MAX_POLLERS + 1];
 	struct loop_poller   pollers[LOOP_MAX_POLLERS];
@@ -178,6 +181,7 @@ void loop_run_once(struct loop *l, int timeout_ms)
 		watch_idx[i] = -1;
 		if (l->watch[i].used && l->watch[i].events) {
 			watch_idx[i]       = loop_pollset_add(ps, l->watch[i].fd, l->watch[i].events);
+			watch_gen[i]       = l->watch[i].gen;
 			watch_of[ps->n - 1] = i;
 		}
 	}
@@ -208,7 +212,8 @@ void loop_run_once(struct loop *l, int timeout_ms)
 		int w = watch_of[i];
 		pthread_mutex_lock(&l->lock);
 		/* the watch may have been removed or paused while we polled */
-		bool       live = l->watch[w].used && l->watch[w].events && watch_idx[w] == i;
+		bool       live = l->watch[w].used && l->watch[w].events && watch_idx[w] == i &&
+			    l->watch[w].gen == watch_gen[w];
 		loop_fd_cb cb   = l->watch[w].cb;
 		void      *op   = l->watch[w].opaque;
 		int        fd   = l->watch[w].fd;

@@ -362,6 +362,33 @@ static void p9_cannot_escape_the_share(void)
 	p9_put_u32(m, 0);
 	CHECK_INT(t_send(fs, &t), 7);
 	CHECK_INT(last_err, EPERM);
+	/* a FIFO the guest makes cannot block cella in open or read */
+	m = t_begin(&t, 18);
+	p9_put_u32(m, 0);
+	p9_put_str(m, "fifo");
+	p9_put_u32(m, S_IFIFO | 0666);
+	p9_put_u32(m, 0);
+	p9_put_u32(m, 0);
+	p9_put_u32(m, 0);
+	CHECK_INT(t_send(fs, &t), 19);
+	CHECK_INT(walk(fs, 0, 10, (const char *[]){ "fifo", NULL }), 111);
+	CHECK_INT(lopen(fs, 10, 0), 13);
+	m = t_begin(&t, 116);
+	p9_put_u32(m, 10);
+	p9_put_u64(m, 0);
+	p9_put_u32(m, 100);
+	uint8_t rt = t_send(fs, &t);
+	CHECK(rt == 117 || rt == 7);   /* no writer: EOF or EAGAIN, never a wait */
+	/* O_EXCL is honoured */
+	CHECK_INT(walk(fs, 0, 11, (const char *[]){ NULL }), 111);
+	m = t_begin(&t, 14);
+	p9_put_u32(m, 11);
+	p9_put_str(m, "hello.txt");
+	p9_put_u32(m, 0100 | 0200 | 1);
+	p9_put_u32(m, 0644);
+	p9_put_u32(m, 0);
+	CHECK_INT(t_send(fs, &t), 7);
+	CHECK_INT(last_err, EEXIST);
 	/* setattr through a link does not touch the target */
 	char secret[256];
 	snprintf(secret, sizeof(secret), "%s/secret", outside);
@@ -468,6 +495,15 @@ static void p9_malformed_messages_get_errors(void)
 		memcpy(&got, reply, 4);
 		CHECK(len >= 7 && got == len);
 	}
+	/* a guest hoarding fids hits a limit instead of exhausting cella's memory */
+	int made = 0;
+	for (uint32_t fid = 100; fid < 100 + 70000; fid++) {
+		if (walk(fs, 0, fid, (const char *[]){ NULL }) != 111)
+			break;
+		made++;
+	}
+	CHECK(made > 60000 && made < 70000);
+	CHECK_INT(last_err, ENFILE);
 	p9_fs_free(fs);
 	rm_share();
 }

@@ -169,6 +169,77 @@ static void blk_bad_files_are_clear_errors(void)
 	unlink(img_path);
 }
 
+/* The register sequence of Linux's virtio_mmio driver (probe, virtio_blk's config reads,
+ * find_vqs, del_vqs, reset), step by step. */
+static void blk_linux_mmio_sequence(void)
+{
+	struct vguest      g;
+	struct virtio_dev *d;
+	struct cerr        e;
+	uint32_t           len;
+	make_image();
+	vg_init(&g);
+	CHECK_INT(virtio_blk_new(&d, img_path, false, &g.mem, &e), 0);
+	vg_attach(&g, d);
+	CHECK_INT(vg_rd(&g, 0x000), 0x74726976);
+	CHECK_INT(vg_rd(&g, 0x004), 2);
+	CHECK_INT(vg_rd(&g, 0x008), 2);
+	vg_rd(&g, 0x00c);
+	vg_wr(&g, 0x070, 0);                                  /* reset */
+	vg_wr(&g, 0x070, 1);
+	vg_wr(&g, 0x070, 3);
+	vg_wr(&g, 0x014, 1);
+	uint64_t f = (uint64_t)vg_rd(&g, 0x010) << 32;
+	vg_wr(&g, 0x014, 0);
+	f |= vg_rd(&g, 0x010);
+	CHECK(f & VIRTIO_F_VERSION_1);
+	CHECK(f & (1ULL << 9));                               /* FLUSH */
+	vg_wr(&g, 0x024, 1);
+	vg_wr(&g, 0x020, (uint32_t)(f >> 32));
+	vg_wr(&g, 0x024, 0);
+	vg_wr(&g, 0x020, (uint32_t)f);
+	vg_wr(&g, 0x070, 0xb);
+	CHECK_INT(vg_rd(&g, 0x070), 0xb);
+	/* virtio_cread64: generation, two 32-bit halves, generation again */
+	uint32_t gen = vg_rd(&g, 0x0fc);
+	uint64_t cap = vg_rd(&g, 0x100) | (uint64_t)vg_rd(&g, 0x104) << 32;
+	CHECK_INT(vg_rd(&g, 0x0fc), gen);
+	CHECK_INT(cap, IMG_SECTORS);
+	CHECK_INT(virtio_mmio_ops.read(g.dev, 0x10c, 4), 1022);       /* seg_max */
+	CHECK_INT(virtio_mmio_ops.read(g.dev, 0x114, 4), 512);        /* blk_size */
+	vg_wr(&g, 0x0ac, 0);                                   /* no shared memory */
+	CHECK_INT(vg_rd(&g, 0x0b0), 0xffffffff);
+	CHECK_INT(vg_rd(&g, 0x0b4), 0xffffffff);
+	vg_wr(&g, 0x030, 0);
+	CHECK_INT(vg_rd(&g, 0x044), 0);                        /* not set up yet */
+	CHECK_INT(vg_rd(&g, 0x034), 256);
+	vg_queue_setup(&g, 0, 256);
+	CHECK_INT(vg_rd(&g, 0x044), 1);
+	vg_driver_ok(&g);
+	CHECK_INT(vg_rd(&g, 0x070), 0xf);
+	uint64_t hdr = vg_alloc(&g, 16), buf = vg_alloc(&g, 512), st = vg_alloc(&g, 1);
+	struct vg_buf b[] = { { hdr, 16, false }, { buf, 512, true }, { st, 1, true } };
+	vg_add(&g, 0, b, 3);
+	vg_kick(&g, 0);
+	/* vm_interrupt: read status, ack it, then look at the ring */
+	CHECK_INT(g.irq_level, 1);
+	uint32_t isr = vg_rd(&g, 0x060);
+	vg_wr(&g, 0x064, isr);
+	CHECK_INT(isr, 1);
+	CHECK_INT(g.irq_level, 0);
+	CHECK(vg_used(&g, 0, NULL, &len));
+	CHECK_INT(len, 513);
+	/* del_vqs then reset */
+	vg_wr(&g, 0x030, 0);
+	vg_wr(&g, 0x044, 0);
+	CHECK_INT(vg_rd(&g, 0x044), 0);
+	vg_wr(&g, 0x070, 0);
+	CHECK_INT(vg_rd(&g, 0x070), 0);
+	CHECK_INT(vg_rd(&g, 0x060), 0);
+	vg_fini(&g);
+	unlink(img_path);
+}
+
 int main(void)
 {
 	check_suite = "virtio_blk";
@@ -177,5 +248,6 @@ int main(void)
 	RUN(blk_read_only_refuses_writes);
 	RUN(blk_malformed_request_needs_reset);
 	RUN(blk_bad_files_are_clear_errors);
+	RUN(blk_linux_mmio_sequence);
 	return check_failed_count != 0;
 }

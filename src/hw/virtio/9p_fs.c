@@ -23,8 +23,10 @@
 
 #define P9_FID_BUCKETS 256
 #define P9_MAX_FIDS    65536
+#define P9_MAX_PATHS   (64u << 20)  /* bytes of fid paths a guest may make cella hold */
 
 /* 9P2000.L open flags (Linux's generic values, spelled out so the host's do not matter). */
+#define P9_O_EXCL      000200
 #define P9_O_TRUNC     001000
 #define P9_O_APPEND    002000
 #define P9_O_DSYNC     010000
@@ -54,6 +56,7 @@ struct p9_fs {
 	int            root;
 	uint32_t       msize;
 	unsigned       n_fids;
+	size_t         path_bytes;
 	struct p9_fid *bucket[P9_FID_BUCKETS];
 };
 
@@ -101,6 +104,16 @@ static void p9_fid_close(struct p9_fid *f)
 	f->fd  = -1;
 }
 
+/* Give f a new path (owned), keeping the guest's total within P9_MAX_PATHS. */
+static void p9_fid_set_path(struct p9_fs *fs, struct p9_fid *f, char *path)
+{
+	if (f->path)
+		fs->path_bytes -= strlen(f->path) + 1;
+	free(f->path);
+	f->path = path;
+	fs->path_bytes += strlen(path) + 1;
+}
+
 /* Takes ownership of path. */
 static int p9_fid_add(struct p9_fs *fs, uint32_t id, char *path)
 {
@@ -108,7 +121,7 @@ static int p9_fid_add(struct p9_fs *fs, uint32_t id, char *path)
 		free(path);
 		return -EBADF;
 	}
-	if (fs->n_fids >= P9_MAX_FIDS) {
+	if (fs->n_fids >= P9_MAX_FIDS || fs->path_bytes + strlen(path) + 1 > P9_MAX_PATHS) {
 		free(path);
 		return -ENFILE;
 	}
@@ -117,9 +130,9 @@ static int p9_fid_add(struct p9_fs *fs, uint32_t id, char *path)
 		free(path);
 		return -ENOMEM;
 	}
-	f->id   = id;
-	f->path = path;
-	f->fd   = -1;
+	f->id = id;
+	f->fd = -1;
+	p9_fid_set_path(fs, f, path);
 	f->next = fs->bucket[id % P9_FID_BUCKETS];
 	fs->bucket[id % P9_FID_BUCKETS] = f;
 	fs->n_fids++;
@@ -134,6 +147,7 @@ int p9_fs_clunk(struct p9_fs *fs, uint32_t id)
 			continue;
 		*pp = f->next;
 		p9_fid_close(f);
+		fs->path_bytes -= strlen(f->path) + 1;
 		free(f->path);
 		free(f);
 		fs->n_fids--;
@@ -296,8 +310,7 @@ int p9_fs_walk(struct p9_fs *fs, uint32_t fid, uint32_t newfid, unsigned n,
 		return got == 0 ? err : (int)got;  /* partial walk: newfid is not created */
 	}
 	if (newfid == fid) {
-		free(f->path);
-		f->path = path;
+		p9_fid_set_path(fs, f, path);
 		return (int)got;
 	}
 	err = p9_fid_add(fs, newfid, path);
@@ -308,7 +321,9 @@ static int p9_map_flags(uint32_t l)
 {
 	int flags = (int)(l & 3);
 	if (flags == 3)
-		flags = O_RDWR;
+		flags = O_RDONLY; /* P9_DOTL_NOACCESS: an open for ioctl only; read is the least */
+	if (l & P9_O_EXCL)
+		flags |= O_EXCL;
 	if (l & P9_O_TRUNC)
 		flags |= O_TRUNC;
 	if (l & P9_O_APPEND)
@@ -319,7 +334,9 @@ static int p9_map_flags(uint32_t l)
 		flags |= O_SYNC;
 	else if (l & P9_O_DSYNC)
 		flags |= O_DSYNC;
-	return flags | O_NOFOLLOW | O_NOCTTY;
+	/* O_NONBLOCK: a FIFO (which a guest can make) must not block cella's thread in open or
+	 * read; regular files and directories ignore it */
+	return flags | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK;
 }
 
 int p9_fs_lopen(struct p9_fs *fs, uint32_t fid, uint32_t flags, struct p9_qid *qid)
@@ -389,9 +406,8 @@ int p9_fs_lcreate(struct p9_fs *fs, uint32_t fid, const char *name, uint32_t fla
 		return err;
 	}
 	p9_fid_close(f);
-	free(f->path);
-	f->path = path;
-	f->fd   = fd;
+	p9_fid_set_path(fs, f, path);
+	f->fd = fd;
 	p9_qid_from_stat(&st, qid);
 	return 0;
 }
@@ -701,8 +717,7 @@ static void p9_fix_paths(struct p9_fs *fs, const char *from, const char *to)
 			char *p;
 			if (asprintf(&p, "%s%s", to, f->path + n) < 0)
 				continue;
-			free(f->path);
-			f->path = p;
+			p9_fid_set_path(fs, f, p);
 		}
 	}
 }

@@ -237,8 +237,10 @@ static int p9_do_read(struct p9_req *r)
 	p9_begin(r, P9_RREAD);
 	size_t at = r->out.pos;
 	p9_put_u32(&r->out, 0);
-	if (r->out.bad || count > r->out.len - r->out.pos)
-		return -EINVAL;
+	if (r->out.bad)
+		return -ENOBUFS;
+	if (count > r->out.len - r->out.pos)
+		count = (uint32_t)(r->out.len - r->out.pos); /* the driver's buffer is smaller */
 	ssize_t n = p9_fs_read(r->fs, fid, off, r->out.buf + r->out.pos, count);
 	if (n < 0)
 		return (int)n;
@@ -331,8 +333,10 @@ static int p9_do_readdir(struct p9_req *r)
 	p9_begin(r, P9_RREADDIR);
 	size_t at = r->out.pos;
 	p9_put_u32(&r->out, 0);
-	if (r->out.bad || count > r->out.len - r->out.pos)
-		return -EINVAL;
+	if (r->out.bad)
+		return -ENOBUFS;
+	if (count > r->out.len - r->out.pos)
+		count = (uint32_t)(r->out.len - r->out.pos); /* the driver's buffer is smaller */
 	struct p9_msg ents = { .buf = r->out.buf + r->out.pos, .len = count };
 	int           err  = p9_fs_readdir(r->fs, fid, off, count, &ents);
 	if (err < 0)

@@ -33,6 +33,9 @@
 #define BLK_SECTOR   512
 #define BLK_ID_BYTES 20
 #define BLK_QUEUE    256
+/* Far above what Linux sends (about 1 MiB), low enough that one request cannot keep a vCPU
+ * thread in preadv for minutes. */
+#define BLK_MAX_DATA (64u << 20)
 
 struct blk_config {           /* the leading fields of struct virtio_blk_config */
 	uint64_t capacity;    /* in 512-byte sectors */
@@ -93,7 +96,7 @@ static int blk_rw(struct virtio_blk *b, bool write, struct iovec *iov, unsigned 
 
 static bool blk_in_range(struct virtio_blk *b, uint64_t sector, uint64_t len)
 {
-	if (len % BLK_SECTOR)
+	if (len % BLK_SECTOR || len > BLK_MAX_DATA)
 		return false;
 	return sector <= b->sectors && len / BLK_SECTOR <= b->sectors - sector;
 }

@@ -14,7 +14,8 @@
 
 struct virtio_dev;
 
-/* Constructors. Each returns 0 and the device in *out (free with virtio_dev_free()). */
+/* Constructors. Each returns 0 and the device in *out. Free with virtio_dev_free(), after
+ * loop_stop() for a device whose backend is on a loop (console input, net, notifiers). */
 int virtio_blk_new(struct virtio_dev **out, const char *path, bool readonly,
 		   const struct guest_mem *mem, struct cerr *e);
 int virtio_rng_new(struct virtio_dev **out, const struct guest_mem *mem, struct cerr *e);

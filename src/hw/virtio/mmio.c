@@ -6,6 +6,7 @@
 #include <endian.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "hw/virtio/virtio.h"
 
 enum {
@@ -38,6 +39,9 @@ enum {
 	REG_CONFIG         = 0x100,
 };
 
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "config space reads assume a little-endian host");
+
 #define VIRTIO_MMIO_MAGIC  0x74726976 /* "virt" */
 #define VIRTIO_MMIO_VENDOR 0x4c4c4543 /* "CELL" */
 
@@ -60,6 +64,8 @@ static void virtio_reset(struct virtio_dev *d)
 	d->queue_sel          = 0;
 	d->broken[0]          = 0;
 	memset(d->vq, 0, sizeof(d->vq));
+	for (unsigned q = 0; q < d->n_queues; q++)
+		d->vq[q].num = d->queue_max;  /* the default until the driver writes QueueNum */
 	irq_set(&d->irq, 0);
 }
 
@@ -74,8 +80,8 @@ static uint64_t virtio_config_read(struct virtio_dev *d, uint64_t off, unsigned 
 
 	if (off + size > d->config_len)
 		return 0;
-	memcpy(&v, d->config + off, size); /* config fields are kept little-endian */
-	return le64toh(v);
+	memcpy(&v, d->config + off, size); /* config fields are little-endian, like the host */
+	return v;
 }
 
 static uint64_t virtio_mmio_read(void *opaque, uint64_t off, unsigned size)
@@ -147,6 +153,9 @@ static void virtio_set_status(struct virtio_dev *d, uint32_t v)
 		return;
 	}
 	d->status = v | (d->status & VIRTIO_STATUS_NEEDS_RESET);
+	/* `cella --debug vm` shows each device's bring-up: what a guest accepted, or refused */
+	log_debug("virtio %s: status %#x, features %#llx of %#llx", d->name, d->status,
+		  (unsigned long long)d->guest_features, (unsigned long long)d->host_features);
 	if ((added & VIRTIO_STATUS_DRIVER_OK) && virtio_dev_live(d)) {
 		if (d->ops->driver_ok)
 			d->ops->driver_ok(d);
@@ -171,11 +180,10 @@ void virtio_mmio_notify(struct virtio_dev *d, unsigned q)
 	pthread_mutex_unlock(&d->lock);
 }
 
-static void virtio_set_addr(struct virtio_dev *d, struct virtq *vq, uint64_t *field, bool high,
-			    uint32_t v)
+static void virtio_set_addr(struct virtq *vq, uint64_t *field, bool high, uint32_t v)
 {
-	if (!vq || vq->ready || (d->status & VIRTIO_STATUS_DRIVER_OK))
-		return;
+	if (!vq || vq->ready)
+		return; /* a live queue's rings stay where they are */
 	if (high)
 		*field = (*field & 0xffffffffULL) | (uint64_t)v << 32;
 	else
@@ -245,12 +253,12 @@ static void virtio_mmio_write(void *opaque, uint64_t off, uint64_t value, unsign
 	case REG_STATUS:
 		virtio_set_status(d, v);
 		break;
-	case REG_QUEUE_DESC_LO: virtio_set_addr(d, vq, vq ? &vq->desc_gpa : NULL, false, v); break;
-	case REG_QUEUE_DESC_HI: virtio_set_addr(d, vq, vq ? &vq->desc_gpa : NULL, true, v); break;
-	case REG_QUEUE_DRV_LO:  virtio_set_addr(d, vq, vq ? &vq->avail_gpa : NULL, false, v); break;
-	case REG_QUEUE_DRV_HI:  virtio_set_addr(d, vq, vq ? &vq->avail_gpa : NULL, true, v); break;
-	case REG_QUEUE_DEV_LO:  virtio_set_addr(d, vq, vq ? &vq->used_gpa : NULL, false, v); break;
-	case REG_QUEUE_DEV_HI:  virtio_set_addr(d, vq, vq ? &vq->used_gpa : NULL, true, v); break;
+	case REG_QUEUE_DESC_LO: virtio_set_addr(vq, vq ? &vq->desc_gpa : NULL, false, v); break;
+	case REG_QUEUE_DESC_HI: virtio_set_addr(vq, vq ? &vq->desc_gpa : NULL, true, v); break;
+	case REG_QUEUE_DRV_LO:  virtio_set_addr(vq, vq ? &vq->avail_gpa : NULL, false, v); break;
+	case REG_QUEUE_DRV_HI:  virtio_set_addr(vq, vq ? &vq->avail_gpa : NULL, true, v); break;
+	case REG_QUEUE_DEV_LO:  virtio_set_addr(vq, vq ? &vq->used_gpa : NULL, false, v); break;
+	case REG_QUEUE_DEV_HI:  virtio_set_addr(vq, vq ? &vq->used_gpa : NULL, true, v); break;
 	case REG_SHM_SEL:
 	default:
 		break; /* read-only or unknown registers: writes ignored */

@@ -1,8 +1,8 @@
 /* The user-mode network backend: libslirp gives the guest a NATed 10.0.2.0/24 network
- * (gateway 10.0.2.2, DNS 10.0.2.3, DHCP hands out 10.0.2.15, as QEMU's `-net user`), outbound
- * TCP/UDP through host sockets, and hostfwd port forwards. libslirp is not thread-safe: every
- * call into it is made with the device lock held, from the transmit path or from the event
- * loop's poller, which also runs slirp's timers. */
+ * (gateway 10.0.2.2, DNS 10.0.2.3, DHCP hands out 10.0.2.15, IPv6 fec0::/64, as QEMU's
+ * `-net user`), outbound TCP/UDP through host sockets, and hostfwd port forwards.
+ * libslirp is not thread-safe: every call into it is made with the device lock held, from the
+ * transmit path or from the event loop's poller, which also runs slirp's timers. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
@@ -324,12 +324,17 @@ int net_slirp_new(struct net_backend **out, struct virtio_net *n, const struct v
 	s->loop   = loop;
 
 	SlirpConfig c = {
-		.version    = 4,
-		.in_enabled = true,
-		.vhostname  = "cella",
-		.if_mtu     = 1500,
-		.if_mru     = 1500,
+		.version     = 4,
+		.in_enabled  = true,
+		.in6_enabled = true,   /* as QEMU: fec0::/64, gateway fec0::2, DNS fec0::3 */
+		.vprefix_len = 64,
+		.vhostname   = "cella",
+		.if_mtu      = 1500,
+		.if_mru      = 1500,
 	};
+	inet_pton(AF_INET6, "fec0::", &c.vprefix_addr6);
+	inet_pton(AF_INET6, "fec0::2", &c.vhost6);
+	inet_pton(AF_INET6, "fec0::3", &c.vnameserver6);
 	inet_pton(AF_INET, "10.0.2.0", &c.vnetwork);
 	inet_pton(AF_INET, "255.255.255.0", &c.vnetmask);
 	inet_pton(AF_INET, "10.0.2.2", &c.vhost);

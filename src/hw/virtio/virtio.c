@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "base/log.h"
+#include "base/loop.h"
 #include "hw/virtio/virtio.h"
 
 int virtio_dev_init(struct virtio_dev *d, const char *name, uint32_t device_id,
@@ -30,14 +33,44 @@ int virtio_dev_init(struct virtio_dev *d, const char *name, uint32_t device_id,
 	d->config_len    = config_len;
 	d->n_queues      = n_queues;
 	d->queue_max     = queue_max;
+	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
+		d->notifier[q].watch = -1;
+	for (unsigned q = 0; q < n_queues; q++)
+		d->vq[q].num = queue_max;
 	pthread_mutex_init(&d->lock, NULL);
 	return 0;
+}
+
+static void virtio_notifier_ready(void *opaque, int fd, short revents)
+{
+	struct virtio_notifier *n = opaque;
+	uint64_t                count;
+
+	(void)revents;
+	if (read(fd, &count, sizeof(count)) == sizeof(count))
+		virtio_mmio_notify(n->dev, n->q);
+}
+
+int virtio_mmio_watch_notify(struct virtio_dev *d, struct loop *loop, int fd, unsigned q,
+			     struct cerr *e)
+{
+	if (q >= d->n_queues)
+		return cerr_set(e, EINVAL, "virtio %s: no queue %u", d->name, q);
+	struct virtio_notifier *n = &d->notifier[q];
+	if (n->watch >= 0)
+		return cerr_set(e, EBUSY, "virtio %s: queue %u already has a notifier", d->name, q);
+	*n = (struct virtio_notifier){ .dev = d, .loop = loop, .fd = fd, .q = q, .watch = -1 };
+	n->watch = loop_add_fd(loop, fd, POLLIN, virtio_notifier_ready, n, e);
+	return n->watch < 0 ? -1 : 0;
 }
 
 void virtio_dev_free(struct virtio_dev *d)
 {
 	if (!d)
 		return;
+	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
+		if (d->notifier[q].watch >= 0)
+			loop_del_fd(d->notifier[q].loop, d->notifier[q].watch);
 	free(d->elem);
 	d->elem = NULL;
 	pthread_mutex_destroy(&d->lock);
@@ -61,7 +94,10 @@ void virtio_dev_fail(struct virtio_dev *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(d->broken, sizeof(d->broken), fmt, ap);
 	va_end(ap);
-	log_warn("virtio %s: guest error, device needs reset: %s", d->name, d->broken);
+	/* a guest that breaks and resets its device in a loop must not flood the terminal */
+	if (d->n_failures++ < 10)
+		log_warn("virtio %s: guest error, device needs reset: %s%s", d->name, d->broken,
+			 d->n_failures == 10 ? " (further errors not logged)" : "");
 	d->status |= VIRTIO_STATUS_NEEDS_RESET;
 	virtio_dev_interrupt(d, VIRTIO_INT_CONFIG);
 }

@@ -131,7 +131,14 @@ struct virtio_dev {
 	uint16_t                     queue_max;
 	struct virtq                 vq[VIRTIO_MAX_QUEUES];
 	struct virtq_elem           *elem;   /* scratch for queue processing (lock held) */
+	struct virtio_notifier {             /* ioeventfds watched by virtio_mmio_watch_notify */
+		struct virtio_dev *dev;
+		struct loop       *loop;
+		int                fd, watch;
+		unsigned           q;
+	} notifier[VIRTIO_MAX_QUEUES];
 	char                         broken[160]; /* why NEEDS_RESET was set, "" if not */
+	unsigned                     n_failures;  /* guest errors so far (to cap the log) */
 };
 
 /* Set up the common part. features: the device's own bits; VERSION_1, INDIRECT_DESC and
@@ -173,9 +180,6 @@ bool virtq_enable(struct virtio_dev *d, unsigned q);
  * device is now in its error state. Lock held. */
 int virtq_pop(struct virtio_dev *d, struct virtq *vq, struct virtq_elem *el);
 
-/* True if a chain is available (no side effects). Lock held. */
-bool virtq_has_buffers(struct virtio_dev *d, struct virtq *vq);
-
 /* Return a chain to the driver with len bytes written into its writable part. Lock held. */
 void virtq_push(struct virtio_dev *d, struct virtq *vq, uint16_t head, uint32_t len);
 
@@ -208,5 +212,12 @@ void virtio_mmio_notify(struct virtio_dev *d, unsigned q);
 
 /* Offset of QueueNotify in the window, for registering an ioeventfd. */
 #define VIRTIO_MMIO_QUEUE_NOTIFY 0x050
+
+struct loop;
+/* For a KVM ioeventfd: when fd (an eventfd the guest's write of q to QueueNotify signals)
+ * becomes readable, the loop thread drains it and calls virtio_mmio_notify(d, q). The device
+ * stops watching when freed; the caller keeps owning fd. Call before the loop runs. */
+int virtio_mmio_watch_notify(struct virtio_dev *d, struct loop *loop, int fd, unsigned q,
+			     struct cerr *e);
 
 #endif

@@ -7,6 +7,7 @@
 #include <endian.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "hw/virtio/virtio.h"
 
 static inline uint16_t load16_acquire(uint16_t *p)
@@ -63,14 +64,10 @@ bool virtq_enable(struct virtio_dev *d, unsigned q)
 	vq->signalled_used  = 0;
 	vq->signalled_valid = false;
 	vq->ready           = true;
+	log_debug("virtio %s: queue %u ready, %u entries at %#llx/%#llx/%#llx", d->name, q,
+		  vq->num, (unsigned long long)vq->desc_gpa, (unsigned long long)vq->avail_gpa,
+		  (unsigned long long)vq->used_gpa);
 	return true;
-}
-
-bool virtq_has_buffers(struct virtio_dev *d, struct virtq *vq)
-{
-	if (!vq->ready || !virtio_dev_live(d))
-		return false;
-	return load16_acquire(&vq->avail->idx) != vq->last_avail;
 }
 
 /* Read descriptor i of a table that may be written concurrently by the guest: copy once,
