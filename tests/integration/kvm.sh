@@ -196,6 +196,15 @@ expect_match virtio-blk-readonly-reads "$out" '^SECTOR0 CELLA-DISK-0001\.$'
 out=$(vm --drive "file=$work/disk.img" --console-file "$work/hvc.txt" --append test=hvc); rc=$?
 expect_eq virtio-console-exit-1 "$rc" 1
 expect_eq virtio-console-file "$(cat "$work/hvc.txt")" "HVC hello from the guest"
+# interrupts reach the guest: the UART's through KVM_IRQ_LINE, virtio-blk's through its irqfd,
+# both via the in-kernel 8259 and the local APIC's LINT0
+out=$(vm --append test=irq); rc=$?
+expect_eq irq-uart-exit-1 "$rc" 1
+expect_match irq-uart "$out" '^IRQ uart=1$'
+out=$(vm --drive "file=$work/disk.img" --append test=irq); rc=$?
+expect_eq irq-virtio-exit-1 "$rc" 1
+expect_match irq-virtio-irqfd "$out" '^IRQ virtio=1$'
+
 err=$(vm --drive "file=$work/nonexistent.img" --append test=blk); rc=$?
 expect_eq virtio-missing-disk-exit-1 "$rc" 1
 expect_match virtio-missing-disk-message "$err" "$work/nonexistent.img"

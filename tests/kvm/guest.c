@@ -22,7 +22,10 @@
  *   test=blk      drive the first virtio-blk device (found through `virtio_mmio.device=` on
  *                 the command line): print its capacity and the start of sector 0, write
  *                 sector 1 and read it back
- *   test=hvc      write a line through the first virtio-console's transmit queue */
+ *   test=hvc      write a line through the first virtio-console's transmit queue
+ *   test=irq      take real interrupts through the in-kernel 8259 and the local APIC's LINT0:
+ *                 the UART's transmitter-empty interrupt (IRQ 4, KVM_IRQ_LINE) and, with a
+ *                 --drive, virtio-blk's completion (IRQ 5, an irqfd) */
 #include <stdint.h>
 
 #define COM1       0x3f8
@@ -519,6 +522,90 @@ static uint32_t test_hvc(const char *cmdline)
 	return 0;
 }
 
+/* --- interrupts -------------------------------------------------------------------------- */
+
+struct iframe;
+static volatile uint32_t irq_count[16];
+
+__attribute__((interrupt)) static void isr_uart(struct iframe *f)
+{
+	(void)f;
+	irq_count[4]++;
+	(void)inb(COM1 + 2);        /* reading IIR acknowledges transmitter-empty */
+	outb(COM1 + 1, 0);
+	outb(0x20, 0x20);           /* end of interrupt at the 8259 */
+}
+
+__attribute__((interrupt)) static void isr_virtio(struct iframe *f)
+{
+	(void)f;
+	irq_count[5]++;
+	vw(0x064, vr(0x060));       /* acknowledge InterruptStatus */
+	outb(0x20, 0x20);
+}
+
+static uint64_t idt[2 * 256] __attribute__((aligned(16)));
+
+static void idt_set(unsigned vec, void (*fn)(struct iframe *))
+{
+	uint64_t a = (uint64_t)(uintptr_t)fn;
+	/* a 64-bit interrupt gate: present, DPL 0, type 0xe, selector BOOT_CS (0x10) */
+	idt[2 * vec]     = (a & 0xffff) | (0x10ull << 16) | (0x8e00ull << 32) |
+			   ((a >> 16 & 0xffff) << 48);
+	idt[2 * vec + 1] = a >> 32;
+}
+
+static int wait_irq(unsigned irq)
+{
+	__asm__ volatile("sti");
+	for (uint32_t i = 0; i < 300000 && !irq_count[irq]; i++)
+		__asm__ volatile("pause");
+	__asm__ volatile("cli");
+	return irq_count[irq] != 0;
+}
+
+static uint32_t test_irq(const char *cmdline)
+{
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+	volatile uint32_t *lapic = (volatile uint32_t *)0xfee00000;
+
+	idt_set(0x24, isr_uart);
+	idt_set(0x25, isr_virtio);
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+	lapic[0xf0 / 4] |= 0x100;           /* software-enable the local APIC (LINT0 = ExtINT) */
+	outb(0x20, 0x11);                   /* 8259s: vectors 0x20 and 0x28, cascade on IRQ 2 */
+	outb(0x21, 0x20);
+	outb(0x21, 0x04);
+	outb(0x21, 0x01);
+	outb(0xa0, 0x11);
+	outb(0xa1, 0x28);
+	outb(0xa1, 0x02);
+	outb(0xa1, 0x01);
+	outb(0x21, (uint8_t)~((1 << 4) | (1 << 5)));
+	outb(0xa1, 0xff);
+
+	outb(COM1 + 1, 0x02);               /* THR empty: the UART raises IRQ 4 at once */
+	int uart = wait_irq(4);
+	puts_("IRQ uart=");
+	putdec(irq_count[4]);
+	puts_("\n");
+	if (!uart)
+		return 2;
+	if (!arg(cmdline, "virtio_mmio.device="))
+		return 0;
+	uint8_t *buf = (uint8_t *)(VQ_AREA + 0x4000);
+	if (virtio_open(cmdline, 2, 0) < 0 || blk_io(0, 0, buf) != 0)
+		return 3;
+	int blk = wait_irq(5);
+	puts_("IRQ virtio=");
+	putdec(irq_count[5]);
+	puts_("\n");
+	return blk ? 0 : 4;
+}
+
 uint32_t guest_main(const uint8_t *bp);
 
 uint32_t guest_main(const uint8_t *bp)
@@ -554,6 +641,8 @@ uint32_t guest_main(const uint8_t *bp)
 		return test_uart();
 	if (word_is(t, "blk"))
 		return test_blk(cmdline);
+	if (word_is(t, "irq"))
+		return test_irq(cmdline);
 	if (word_is(t, "hvc"))
 		return test_hvc(cmdline);
 	if (word_is(t, "io")) {
