@@ -183,6 +183,14 @@ out=$(vm); expect_eq guest-status-passthrough "$?" 255
 { printf 'CELLA-DISK-0001\n'; head -c $((64 * 1024 - 16)) /dev/zero; } >"$work/disk.img"
 out=$(vm --drive "file=$work/disk.img" --console-file "$work/hvc.txt" --append test=boot); rc=$?
 expect_match virtio-cmdline "$out" '^CMDLINE virtio_mmio.device=4K@0xd0000000:5 virtio_mmio.device=4K@0xd0001000:6 test=boot$'
+mkdir -p "$work/share"
+out=$(vm --net user --9p "$work/share,hostshare" --rng --append test=boot); rc=$?
+expect_eq virtio-net-9p-rng-exit-0 "$rc" 0
+expect_match virtio-net-9p-rng-announced "$out" '^CMDLINE virtio_mmio.device=4K@0xd0000000:5 virtio_mmio.device=4K@0xd0001000:6 virtio_mmio.device=4K@0xd0002000:7 test=boot$'
+err=$(vm $(for i in $(seq 8); do printf -- '--drive file=%s ' "$work/disk.img"; done) --net user \
+	--9p "$work/share,hostshare" --rng --console-file "$work/hvc.txt" 2>&1); rc=$?
+expect_eq virtio-too-many-exit-2 "$rc" 2
+expect_match virtio-too-many-message "$err" 'room for 11 virtio devices, not 12'
 out=$(vm --drive "file=$work/disk.img" --append test=blk); rc=$?
 expect_eq virtio-blk-exit-1 "$rc" 1
 expect_match virtio-blk-capacity "$out" '^BLK capacity=128 read-status=0'
