@@ -1,8 +1,10 @@
 /* vCPU threads: each runs KVM_RUN in a loop and turns port-I/O and MMIO exits into bus
  * accesses; shutdown and errors end the whole VM (see kvm_vm_stop/kvm_vm_fail). */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <linux/kvm.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -112,7 +114,10 @@ static void *kvm_vcpu_thread(void *arg)
 {
 	struct kvm_vcpu *c = arg;
 	struct cerr      e = { 0 };
+	char             name[16];
 
+	snprintf(name, sizeof(name), "vcpu%u", c->index);
+	pthread_setname_np(pthread_self(), name);  /* for top -H and debuggers */
 	while (!kvm_vm_stopping(c->vm)) {
 		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
