@@ -32,17 +32,6 @@ static void kvm_virtio_irq_set(void *opaque, unsigned num, int level)
 	ioctl(irq->vm->vm_fd, KVM_IRQ_LINE, &l);
 }
 
-/* On the loop thread: the guest wrote this queue's index to QueueNotify. */
-static void kvm_virtio_notified(void *opaque, int fd, short revents)
-{
-	struct kvm_virtio_notify *n = opaque;
-	uint64_t                  count;
-
-	(void)revents;
-	if (read(fd, &count, sizeof(count)) == sizeof(count))
-		virtio_mmio_notify(n->dev, n->queue);
-}
-
 static int kvm_virtio_irqfd(struct kvm_virtio_irq *irq, struct kvm_vm *vm, unsigned gsi,
 			    struct cerr *e)
 {
@@ -67,10 +56,7 @@ static int kvm_virtio_ioeventfds(struct kvm_virtio *kv, struct kvm_vm *vm, struc
 		return 0;  /* QueueNotify then exits to the vCPU thread, which also works */
 	for (unsigned q = 0; q < d->n_queues; q++) {
 		struct kvm_virtio_notify *n = &kv->notify[kv->n_notify];
-		n->dev   = d;
-		n->queue = q;
-		n->watch = -1;
-		n->fd    = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		n->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (n->fd < 0)
 			return cerr_set(e, errno, "virtio: eventfd");
 		kv->n_notify++;
@@ -84,8 +70,8 @@ static int kvm_virtio_ioeventfds(struct kvm_virtio *kv, struct kvm_vm *vm, struc
 		if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &req) < 0)
 			return cerr_set(e, errno, "virtio: KVM_IOEVENTFD at %#llx",
 					(unsigned long long)req.addr);
-		n->watch = loop_add_fd(kv->set.loop, n->fd, POLLIN, kvm_virtio_notified, n, e);
-		if (n->watch < 0)
+		/* the devices' loop thread drains it and runs the queue */
+		if (virtio_mmio_watch_notify(d, kv->set.loop, n->fd, q, e) < 0)
 			return -1;
 	}
 	return 0;

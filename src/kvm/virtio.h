@@ -17,10 +17,7 @@
 #define KVM_VIRTIO_STRIDE 0x1000  /* one 4 KiB page per device, as the command line announces */
 
 struct kvm_virtio_notify {
-	int                fd;
-	int                watch;
-	struct virtio_dev *dev;
-	unsigned           queue;
+	int fd;  /* an eventfd KVM signals on QueueNotify; the device's loop watches it */
 };
 
 struct kvm_virtio_irq {

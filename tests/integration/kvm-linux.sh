@@ -33,7 +33,8 @@ boot() { # append... : boot with a 256 MiB, 2-CPU machine; poweroff ends in an i
 		--initrd "$guest/initramfs.cpio.gz" "$@" </dev/null 2>&1
 }
 
-out=$(boot --append "console=ttyS0 reboot=k panic=-1 quiet guest.mode=poweroff"); rc=$?
+base="console=ttyS0 reboot=k panic=-1 i8042.noaux i8042.nomux i8042.dumbkbd quiet"
+out=$(boot --append "$base guest.mode=poweroff"); rc=$?
 expect_eq boot-exit-0 "$rc" 0
 expect_match boot-init-ok "$out" 'GUEST-INIT-OK uptime=[0-9.]+ cpus=2'
 expect_match boot-poweroff "$out" 'GUEST-POWEROFF'
@@ -41,7 +42,7 @@ expect_match boot-poweroff "$out" 'GUEST-POWEROFF'
 # selftest: a disk with a marker, rng and a console file (what the machine offers today)
 { printf 'CELLA-DISK-0001'; head -c $((1024 * 1024 - 15)) /dev/zero; } >"$work/disk.img"
 out=$(boot --drive "file=$work/disk.img" --rng --console-file "$work/hvc.txt" \
-	--append "console=ttyS0 reboot=k panic=-1 quiet guest.mode=selftest"); rc=$?
+	--append "$base guest.mode=selftest"); rc=$?
 expect_eq selftest-exit-0 "$rc" 0
 expect_match selftest-blk "$out" 'SELFTEST blk=ok head=CELLA-DISK-0001'
 expect_match selftest-rng "$out" 'SELFTEST rng=ok'

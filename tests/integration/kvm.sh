@@ -24,9 +24,18 @@ err=$("$CELLA" vm --kernel "$work/nonexistent" 2>&1); rc=$?
 expect_eq missing-kernel-exit-1 "$rc" 1
 expect_match missing-kernel-names-path "$err" "open \`$work/nonexistent\`: No such file"
 
+err=$("$CELLA" vm --kernel "$work/guest.bin" 2>&1); rc=$?
+expect_eq not-bzimage-exit-1 "$rc" 1
+expect_match not-bzimage-message "$err" 'not a bzImage: no "HdrS"'
+
 err=$("$CELLA" vm --kernel "$work/guest.elf" 2>&1); rc=$?
-expect_eq elf-kernel-exit-1 "$rc" 1
-expect_match elf-kernel-message "$err" 'not a bzImage: no "HdrS"'
+expect_eq elf-without-pvh-exit-1 "$rc" 1
+expect_match elf-without-pvh-message "$err" 'ELF without a PVH entry note'
+
+head -c 100 "$work/pvh.elf" >"$work/pvh-trunc.elf"
+err=$("$CELLA" vm --kernel "$work/pvh-trunc.elf" 2>&1); rc=$?
+expect_eq elf-truncated-exit-1 "$rc" 1
+expect_match elf-truncated-message "$err" 'program headers lie outside the file'
 
 head -c 1500 "$K" >"$work/trunc"
 err=$("$CELLA" vm --kernel "$work/trunc" 2>&1); rc=$?
@@ -77,7 +86,7 @@ if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 fi
 vm() { timeout 60 "$CELLA" vm --kernel "$K" "$@" 2>&1; }
 
-# boot_params: command line, e820 (64 MiB: base memory, the MP-table KiB, RAM from 1 MiB), the
+# boot_params: command line, e820 (64 MiB: base memory, the MP table's 4 KiB, RAM from 1 MiB), the
 # initrd at the top of RAM with the right size and contents (the guest's checksum: s = s*31 + b)
 head -c 5000 /dev/urandom >"$work/initrd"
 sum=$(od -An -v -tu1 "$work/initrd" | awk '{ for (i = 1; i <= NF; i++) s = (s * 31 + $i) % 4294967296 }
@@ -87,8 +96,8 @@ expect_eq boot-params-exit-0 "$rc" 0
 expect_match boot-params-loader "$out" '^BOOT loader=ff version=20f magic=HdrS rsi=7000'
 expect_match boot-params-cmdline "$out" "^CMDLINE test=boot console=ttyS0 words 'quoted'"
 expect_match boot-params-e820-count "$out" '^E820 n=3'
-expect_match boot-params-e820-low "$out" '^E820 0 9fc00 1'
-expect_match boot-params-e820-reserved "$out" '^E820 9fc00 400 2'
+expect_match boot-params-e820-low "$out" '^E820 0 9f000 1'
+expect_match boot-params-e820-reserved "$out" '^E820 9f000 1000 2'
 expect_match boot-params-e820-ram "$out" '^E820 100000 3f00000 1'
 expect_match boot-params-initrd "$out" "^INITRD addr=$(printf '%x' $(( ((64 << 20) - 5000) & ~0xfff ))) size=5000 sum=$sum"
 expect_match boot-params-self-check "$out" '^BOOT-CHECK ok'
@@ -104,6 +113,9 @@ out=$(vm --append test=exit:5); expect_eq debug-exit-5 "$?" 11
 out=$(vm --append test=exit:0); expect_eq debug-exit-0 "$?" 1
 out=$(vm --append test=exit:127); expect_eq debug-exit-127 "$?" 255
 out=$(vm --append test=reboot); expect_eq i8042-reset-exit-0 "$?" 0
+out=$(vm --append test=i8042); rc=$?
+expect_eq i8042-probe-then-reset-exit-0 "$rc" 0
+expect_match i8042-probe "$out" '^I8042 ok'
 out=$(vm --append test=triple); rc=$?
 expect_eq triple-fault-exit-0 "$rc" 0
 expect_match triple-fault-ran "$out" '^TRIPLE'
@@ -114,6 +126,10 @@ expect_eq smp-exit-1 "$rc" 1
 expect_match smp-bsp-apic-id "$out" '^CPU0 apic=0 logical=2'
 expect_match smp-ap-apic-id "$out" '^CPU1 apic=1'
 expect_match smp-ok "$out" '^SMP ok'
+out=$(vm --smp 64 --append test=smp); rc=$?
+expect_eq smp-64-exit-1 "$rc" 1
+expect_match smp-64-logical "$out" '^CPU0 apic=0 logical=64'
+expect_match smp-64-ap "$out" '^CPU1 apic=1'
 out=$(vm --smp 1 --append test=smp); rc=$?
 expect_eq smp-no-ap-exit-5 "$rc" 5
 expect_match smp-no-ap-message "$out" 'AP did not start'
@@ -127,6 +143,38 @@ expect_eq uart-input-exit-1 "$rc" 1
 expect_match uart-input-echoed "$out" '^hello, guest$'
 expect_match uart-input-done "$out" '^ECHO done'
 
+# the PVH entry of an ELF kernel: hvm_start_info with command line, memory map and the initrd
+out=$(timeout 60 "$CELLA" vm --kernel "$work/pvh.elf" -m 64M --initrd "$work/initrd" --append "pvh words" 2>&1); rc=$?
+expect_eq pvh-exit-1 "$rc" 1
+expect_match pvh-start-info "$out" '^PVH magic=336ec578 version=1'
+expect_match pvh-cmdline "$out" '^PVH cmdline=pvh words$'
+expect_match pvh-memmap "$out" '^PVH memmap n=3'
+expect_match pvh-memmap-ram "$out" '^PVH map 100000 3f00000 1'
+expect_match pvh-module "$out" "^PVH modules=1 addr=$(printf '%x' $(( ((64 << 20) - 5000) & ~0xfff ))) size=$(printf '%x' 5000) sum=$sum"
+expect_match pvh-ok "$out" '^PVH ok'
+
+# CPUID (KVM's set plus the hypervisor leaf), MSRs and FPU state as the monitor set them
+out=$(vm --append test=cpu); rc=$?
+expect_eq cpu-exit-1 "$rc" 1
+expect_match cpuid-hypervisor-leaf "$out" '^CPU hypervisor-bit=1 leaf=KVMKVMKVM max=4000000[1-9a-f]'
+expect_match msrs-and-fpu "$out" '^MSR misc-enable=1 mtrr-def-type=806 fcw=37f'
+
+# no device there: reads float high, writes are dropped, the guest goes on
+out=$(vm --append test=unmapped); rc=$?
+expect_eq unmapped-exit-1 "$rc" 1
+expect_match unmapped-reads-ones "$out" '^UNMAPPED ok'
+
+# SIGTERM (or SIGINT, SIGHUP) stops a guest that would run forever, as a clean end of the run:
+# the status a shell gives a signal, after the devices and terminal were put back
+"$CELLA" --debug vm --kernel "$work/bench-idle.bzImage" --drive "file=$work/big-initrd" \
+	>"$work/sig.out" 2>&1 &
+pid=$!
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+expect_eq sigterm-exit-143 "$rc" 143
+expect_match sigterm-handled "$(cat "$work/sig.out")" 'signal 15: stopping the guest'
+
 # a guest without test= exits with 0x7f: the status is the guest's, not an error of cella's
 out=$(vm); expect_eq guest-status-passthrough "$?" 255
 
@@ -135,6 +183,14 @@ out=$(vm); expect_eq guest-status-passthrough "$?" 255
 { printf 'CELLA-DISK-0001\n'; head -c $((64 * 1024 - 16)) /dev/zero; } >"$work/disk.img"
 out=$(vm --drive "file=$work/disk.img" --console-file "$work/hvc.txt" --append test=boot); rc=$?
 expect_match virtio-cmdline "$out" '^CMDLINE virtio_mmio.device=4K@0xd0000000:5 virtio_mmio.device=4K@0xd0001000:6 test=boot$'
+mkdir -p "$work/share"
+out=$(vm --net user --9p "$work/share,hostshare" --rng --append test=boot); rc=$?
+expect_eq virtio-net-9p-rng-exit-0 "$rc" 0
+expect_match virtio-net-9p-rng-announced "$out" '^CMDLINE virtio_mmio.device=4K@0xd0000000:5 virtio_mmio.device=4K@0xd0001000:6 virtio_mmio.device=4K@0xd0002000:7 test=boot$'
+err=$(vm $(for i in $(seq 8); do printf -- '--drive file=%s ' "$work/disk.img"; done) --net user \
+	--9p "$work/share,hostshare" --rng --console-file "$work/hvc.txt" 2>&1); rc=$?
+expect_eq virtio-too-many-exit-2 "$rc" 2
+expect_match virtio-too-many-message "$err" 'room for 11 virtio devices, not 12'
 out=$(vm --drive "file=$work/disk.img" --append test=blk); rc=$?
 expect_eq virtio-blk-exit-1 "$rc" 1
 expect_match virtio-blk-capacity "$out" '^BLK capacity=128 read-status=0'
@@ -148,6 +204,15 @@ expect_match virtio-blk-readonly-reads "$out" '^SECTOR0 CELLA-DISK-0001\.$'
 out=$(vm --drive "file=$work/disk.img" --console-file "$work/hvc.txt" --append test=hvc); rc=$?
 expect_eq virtio-console-exit-1 "$rc" 1
 expect_eq virtio-console-file "$(cat "$work/hvc.txt")" "HVC hello from the guest"
+# interrupts reach the guest: the UART's through KVM_IRQ_LINE, virtio-blk's through its irqfd,
+# both via the in-kernel 8259 and the local APIC's LINT0
+out=$(vm --append test=irq); rc=$?
+expect_eq irq-uart-exit-1 "$rc" 1
+expect_match irq-uart "$out" '^IRQ uart=1$'
+out=$(vm --drive "file=$work/disk.img" --append test=irq); rc=$?
+expect_eq irq-virtio-exit-1 "$rc" 1
+expect_match irq-virtio-irqfd "$out" '^IRQ virtio=1$'
+
 err=$(vm --drive "file=$work/nonexistent.img" --append test=blk); rc=$?
 expect_eq virtio-missing-disk-exit-1 "$rc" 1
 expect_match virtio-missing-disk-message "$err" "$work/nonexistent.img"

@@ -1,6 +1,7 @@
 /* Benchmark guests, each with two entries doing the same thing, so cella (64-bit entry at
  * +0x200 of the kernel) and QEMU (real-mode setup code, entered at 0x200 of the bzImage)
- * run the same work. BENCH_FIRST: the first instruction writes to the debug-exit port.
+ * run the same work. BENCH_FIRST: the first instructions write 'F' to the serial port (the
+ * harness timestamps its arrival), then exit through the debug-exit port.
  * BENCH_IO: 100000 writes to port 0x80, then the debug-exit port. BENCH_IDLE: halts with
  * interrupts off, for sampling the monitor's memory while the guest sits still. */
 #define IO_LOOPS 100000
@@ -14,6 +15,11 @@ _start:
 	jmp 1b
 	.org 0x200
 startup_64:
+#ifdef BENCH_FIRST
+	mov $0x3f8, %dx
+	mov $'F', %al
+	out %al, (%dx)
+#endif
 #ifdef BENCH_IDLE
 	cli
 6:	hlt
@@ -33,6 +39,11 @@ startup_64:
 
 	.section .realmode, "ax"
 	.code16
+#ifdef BENCH_FIRST
+	mov $0x3f8, %dx
+	mov $'F', %al
+	out %al, (%dx)
+#endif
 #ifdef BENCH_IDLE
 	cli
 7:	hlt

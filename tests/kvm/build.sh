@@ -2,7 +2,7 @@
 # Builds the KVM test guests with the host toolchain into DIR (default: a new temp dir, whose
 # path is printed): guest.bzImage (guest.c + entry.S, the command line picks the test) and
 # bench-{first,io,idle}.bzImage (bench.S: both entry points, real-mode for QEMU and
-# 64-bit for cella, do the same thing).
+# 64-bit for cella, do the same thing) and pvh.elf (pvh.c: a 32-bit ELF with a PVH entry).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$(mktemp -d /tmp/cella-kvm-guest.XXXXXX)}
@@ -26,4 +26,9 @@ for kind in first io idle; do
 	objcopy -O binary -j .realmode "$out/bench-$kind.elf" "$out/bench-$kind.real"
 	"$out/mkbzimage" "$out/bench-$kind.bin" "$out/bench-$kind.bzImage" "$out/bench-$kind.real"
 done
+# the PVH guest: a 32-bit ELF entered through its Xen PHYS32_ENTRY note
+$cc -m32 -O2 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,--no-warn-rwx-segments -Wl,-T,"$here/pvh.ld" -o "$out/pvh.elf" \
+	"$here/pvh-entry.S" "$here/pvh.c"
 echo "$out"

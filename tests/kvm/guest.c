@@ -8,6 +8,11 @@
  *                 checksum of it), check it is consistent, reset through the i8042 when it is
  *   test=exit:N   exit through the debug-exit port with value N
  *   test=reboot   reset through the i8042 (cella exits 0)
+ *   test=i8042    probe the i8042 as Linux does (configuration byte, self-test), then reset
+ *   test=cpu      print the hypervisor CPUID leaf, the hypervisor bit and the MSRs and FPU
+ *                 control word the monitor set
+ *   test=unmapped read and write where no device is (port 0x2f8, MMIO 0xe0000000): reads
+ *                 float high, writes vanish
  *   test=triple   triple-fault (KVM shutdown exit; cella exits 0, like a reboot)
  *   test=smp      print the BSP's APIC ID, start vCPU 1 with INIT-SIPI into a real-mode
  *                 trampoline, print the APIC ID it reports
@@ -17,7 +22,10 @@
  *   test=blk      drive the first virtio-blk device (found through `virtio_mmio.device=` on
  *                 the command line): print its capacity and the start of sector 0, write
  *                 sector 1 and read it back
- *   test=hvc      write a line through the first virtio-console's transmit queue */
+ *   test=hvc      write a line through the first virtio-console's transmit queue
+ *   test=irq      take real interrupts through the in-kernel 8259 and the local APIC's LINT0:
+ *                 the UART's transmitter-empty interrupt (IRQ 4, KVM_IRQ_LINE) and, with a
+ *                 --drive, virtio-blk's completion (IRQ 5, an irqfd) */
 #include <stdint.h>
 
 #define COM1       0x3f8
@@ -269,6 +277,80 @@ static uint32_t test_uart(void)
 	return ok ? 0 : 2;
 }
 
+static int i8042_read(uint8_t *v)
+{
+	for (int i = 0; i < 1000; i++)
+		if (inb(0x64) & 1) {
+			*v = inb(0x60);
+			return 1;
+		}
+	return 0;
+}
+
+static uint32_t test_i8042(void)
+{
+	uint8_t ctr = 0, v = 0;
+	int     ok  = 1;
+
+	outb(0x64, 0x20);                            /* read the configuration byte */
+	ok &= i8042_read(&ctr);
+	outb(0x64, 0x60);                            /* write it back without the interrupt */
+	outb(0x60, (uint8_t)(ctr & ~1));
+	outb(0x64, 0x20);
+	ok &= i8042_read(&v) && v == (uint8_t)(ctr & ~1);
+	outb(0x64, 0xaa);                            /* controller self-test */
+	ok &= i8042_read(&v) && v == 0x55;
+	ok &= !(inb(0x64) & 1);                      /* nothing left to read */
+	puts_(ok ? "I8042 ok\n" : "I8042 fail\n");
+	if (ok)
+		reset_i8042();
+	return 2;
+}
+
+static uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return lo | (uint64_t)hi << 32;
+}
+
+static uint32_t test_cpu(void)
+{
+	uint32_t a, b, c, d, sig[3];
+	uint16_t fcw;
+
+	cpuid(1, &a, &b, &c, &d);
+	puts_("CPU hypervisor-bit=");
+	putdec(c >> 31);
+	cpuid(0x40000000, &a, &sig[0], &sig[1], &sig[2]);
+	puts_(" leaf=");
+	for (int i = 0; i < 12 && ((const char *)sig)[i]; i++)
+		putc_(((const char *)sig)[i]);
+	puts_(" max=");
+	puthex(a);
+	puts_("\nMSR misc-enable=");
+	puthex(rdmsr(0x1a0) & 1);
+	puts_(" mtrr-def-type=");
+	puthex(rdmsr(0x2ff));
+	__asm__ volatile("fnstcw %0" : "=m"(fcw));
+	puts_(" fcw=");
+	puthex(fcw);
+	puts_("\n");
+	return 0;
+}
+
+static uint32_t test_unmapped(void)
+{
+	volatile uint32_t *hole = (volatile uint32_t *)0xe0000000;
+	int                ok   = inb(0x2f8) == 0xff;
+
+	outb(0x2f8, 0x12);
+	*hole = 0x12345678;
+	ok &= *hole == 0xffffffff;
+	puts_(ok ? "UNMAPPED ok\n" : "UNMAPPED fail\n");
+	return ok ? 0 : 2;
+}
+
 static uint32_t test_triple(void)
 {
 	static const struct __attribute__((packed)) {
@@ -440,6 +522,90 @@ static uint32_t test_hvc(const char *cmdline)
 	return 0;
 }
 
+/* --- interrupts -------------------------------------------------------------------------- */
+
+struct iframe;
+static volatile uint32_t irq_count[16];
+
+__attribute__((interrupt)) static void isr_uart(struct iframe *f)
+{
+	(void)f;
+	irq_count[4]++;
+	(void)inb(COM1 + 2);        /* reading IIR acknowledges transmitter-empty */
+	outb(COM1 + 1, 0);
+	outb(0x20, 0x20);           /* end of interrupt at the 8259 */
+}
+
+__attribute__((interrupt)) static void isr_virtio(struct iframe *f)
+{
+	(void)f;
+	irq_count[5]++;
+	vw(0x064, vr(0x060));       /* acknowledge InterruptStatus */
+	outb(0x20, 0x20);
+}
+
+static uint64_t idt[2 * 256] __attribute__((aligned(16)));
+
+static void idt_set(unsigned vec, void (*fn)(struct iframe *))
+{
+	uint64_t a = (uint64_t)(uintptr_t)fn;
+	/* a 64-bit interrupt gate: present, DPL 0, type 0xe, selector BOOT_CS (0x10) */
+	idt[2 * vec]     = (a & 0xffff) | (0x10ull << 16) | (0x8e00ull << 32) |
+			   ((a >> 16 & 0xffff) << 48);
+	idt[2 * vec + 1] = a >> 32;
+}
+
+static int wait_irq(unsigned irq)
+{
+	__asm__ volatile("sti");
+	for (uint32_t i = 0; i < 300000 && !irq_count[irq]; i++)
+		__asm__ volatile("pause");
+	__asm__ volatile("cli");
+	return irq_count[irq] != 0;
+}
+
+static uint32_t test_irq(const char *cmdline)
+{
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+	volatile uint32_t *lapic = (volatile uint32_t *)0xfee00000;
+
+	idt_set(0x24, isr_uart);
+	idt_set(0x25, isr_virtio);
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+	lapic[0xf0 / 4] |= 0x100;           /* software-enable the local APIC (LINT0 = ExtINT) */
+	outb(0x20, 0x11);                   /* 8259s: vectors 0x20 and 0x28, cascade on IRQ 2 */
+	outb(0x21, 0x20);
+	outb(0x21, 0x04);
+	outb(0x21, 0x01);
+	outb(0xa0, 0x11);
+	outb(0xa1, 0x28);
+	outb(0xa1, 0x02);
+	outb(0xa1, 0x01);
+	outb(0x21, (uint8_t)~((1 << 4) | (1 << 5)));
+	outb(0xa1, 0xff);
+
+	outb(COM1 + 1, 0x02);               /* THR empty: the UART raises IRQ 4 at once */
+	int uart = wait_irq(4);
+	puts_("IRQ uart=");
+	putdec(irq_count[4]);
+	puts_("\n");
+	if (!uart)
+		return 2;
+	if (!arg(cmdline, "virtio_mmio.device="))
+		return 0;
+	uint8_t *buf = (uint8_t *)(VQ_AREA + 0x4000);
+	if (virtio_open(cmdline, 2, 0) < 0 || blk_io(0, 0, buf) != 0)
+		return 3;
+	int blk = wait_irq(5);
+	puts_("IRQ virtio=");
+	putdec(irq_count[5]);
+	puts_("\n");
+	return blk ? 0 : 4;
+}
+
 uint32_t guest_main(const uint8_t *bp);
 
 uint32_t guest_main(const uint8_t *bp)
@@ -459,6 +625,12 @@ uint32_t guest_main(const uint8_t *bp)
 		reset_i8042();
 		return 0x7e;
 	}
+	if (word_is(t, "i8042"))
+		return test_i8042();
+	if (word_is(t, "cpu"))
+		return test_cpu();
+	if (word_is(t, "unmapped"))
+		return test_unmapped();
 	if (word_is(t, "triple"))
 		return test_triple();
 	if (word_is(t, "smp"))
@@ -469,6 +641,8 @@ uint32_t guest_main(const uint8_t *bp)
 		return test_uart();
 	if (word_is(t, "blk"))
 		return test_blk(cmdline);
+	if (word_is(t, "irq"))
+		return test_irq(cmdline);
 	if (word_is(t, "hvc"))
 		return test_hvc(cmdline);
 	if (word_is(t, "io")) {

@@ -1,5 +1,5 @@
 /* Unit tests for the x86 boot path without KVM: bzImage header checks (src/kvm/x86/bzimage.c),
- * the memory plan and zero page (boot.c) and the MP table (mptable.c). */
+ * the memory plan and zero page (boot.c), the MP table (mptable.c) and ELF/PVH parsing (pvh.c). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +7,7 @@
 #include "check.h"
 #include "kvm/x86/boot.h"
 #include "kvm/x86/bzimage.h"
+#include "kvm/x86/pvh.h"
 
 #define KSIZE 0x1000  /* protected-mode part of the fake kernel */
 
@@ -117,7 +118,7 @@ static void plan_places_initrd_at_top_of_low_ram(void)
 	CHECK_INT(p.initrd_size, 5000);
 	CHECK_INT(p.n_e820, 3);
 	CHECK_INT(p.e820[0].addr, 0);
-	CHECK_INT(p.e820[0].size, 0x9fc00);
+	CHECK_INT(p.e820[0].size, 0x9f000);
 	CHECK_INT(p.e820[1].type, E820_RESERVED);
 	CHECK_INT(p.e820[2].addr, 0x100000);
 	CHECK_INT(p.e820[2].size, (64 << 20) - 0x100000);
@@ -193,7 +194,7 @@ static void load_writes_zero_page_and_tables(void)
 	CHECK_INT(get32(g + BOOT_PD + 8), (1 << 21) | 0x83);
 	/* the MP table: floating pointer and a table whose bytes sum to zero */
 	CHECK_INT(boot_write_mptable(&m, 2, &e), 0);
-	const uint8_t *mp = g + BOOT_MPTABLE;
+	const uint8_t *mp = g + BOOT_MPFLOAT;
 	CHECK(memcmp(mp, "_MP_", 4) == 0);
 	uint8_t sum = 0;
 	for (int i = 0; i < 16; i++)
@@ -206,7 +207,82 @@ static void load_writes_zero_page_and_tables(void)
 		sum = (uint8_t)(sum + cfg[i]);
 	CHECK_INT(sum, 0);
 	CHECK_INT(cfg[44 + 20 + 1], 1);  /* the second processor entry: APIC ID 1 */
+	CHECK_INT(boot_write_mptable(&m, 64, &e), 0);
+	CHECK_INT(boot_write_mptable(&m, 200, &e), -1);
+	CHECK(strstr(e.msg, "200 CPUs do not fit"));
 	free(g);
+}
+
+static uint8_t elf[512];
+
+static void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, (uint32_t)(v >> 32)); }
+
+/* An ELF64 executable: one PT_LOAD of 0x100 bytes at 1 MiB (0x80 in the file), one PT_NOTE
+ * holding the Xen PHYS32_ENTRY note (entry 1 MiB + 0x10). */
+static void make_elf(void)
+{
+	memset(elf, 0, sizeof(elf));
+	memcpy(elf, "\x7f" "ELF", 4);
+	elf[4] = 2;                /* ELFCLASS64 */
+	elf[5] = 1;                /* little-endian */
+	elf[6] = 1;
+	put16(elf + 16, 2);        /* ET_EXEC */
+	put16(elf + 18, 62);       /* EM_X86_64 */
+	put64(elf + 32, 64);       /* phoff */
+	put16(elf + 54, 56);
+	put16(elf + 56, 2);
+	uint8_t *ph = elf + 64;
+	put32(ph, 1);              /* PT_LOAD */
+	put64(ph + 8, 0x100);
+	put64(ph + 24, 0x100000);
+	put64(ph + 32, 0x80);
+	put64(ph + 40, 0x100);
+	ph += 56;
+	put32(ph, 4);              /* PT_NOTE */
+	put64(ph + 8, 0x180);
+	put64(ph + 32, 20);
+	uint8_t *note = elf + 0x180;
+	put32(note, 4);
+	put32(note + 4, 4);
+	put32(note + 8, 18);
+	memcpy(note + 12, "Xen", 4);
+	put32(note + 16, 0x100010);
+}
+
+static void pvh_parses_entry_note_and_refuses_bad_elf(void)
+{
+	struct pvh_image img;
+	struct cerr      e;
+
+	make_elf();
+	CHECK_INT(pvh_parse(elf, sizeof(elf), &img, &e), 0);
+	CHECK_INT(img.entry, 0x100010);
+	CHECK_INT(img.n, 1);
+	CHECK_INT(img.lo, 0x100000);
+	CHECK_INT(img.hi, 0x100100);
+	put32(elf + 0x180 + 8, 17);                         /* another note type */
+	CHECK_INT(pvh_parse(elf, sizeof(elf), &img, &e), -1);
+	CHECK(strstr(e.msg, "PVH entry note"));
+	make_elf();
+	put64(elf + 64 + 32, 0x1000);                       /* file size beyond the file */
+	CHECK_INT(pvh_parse(elf, sizeof(elf), &img, &e), -1);
+	CHECK(strstr(e.msg, "outside the file"));
+	make_elf();
+	put64(elf + 64 + 24, 0x1000);                       /* below 1 MiB */
+	CHECK_INT(pvh_parse(elf, sizeof(elf), &img, &e), -1);
+	CHECK(strstr(e.msg, "between 1 MiB"));
+	make_elf();
+	put16(elf + 56, 200);                               /* headers past the end */
+	CHECK_INT(pvh_parse(elf, sizeof(elf), &img, &e), -1);
+	CHECK(strstr(e.msg, "program headers"));
+	make_elf();
+	put16(elf + 18, 40);                                /* ARM */
+	CHECK_INT(pvh_parse(elf, sizeof(elf), &img, &e), -1);
+	CHECK(strstr(e.msg, "not an x86 executable"));
+	make_elf();
+	put32(elf + 0x180 + 16, 0x200000);                  /* entry outside the segments */
+	CHECK_INT(pvh_parse(elf, sizeof(elf), &img, &e), -1);
+	CHECK(strstr(e.msg, "outside the loaded segments"));
 }
 
 int main(void)
@@ -218,5 +294,6 @@ int main(void)
 	RUN(plan_splits_ram_around_the_pci_hole);
 	RUN(plan_refuses_what_does_not_fit);
 	RUN(load_writes_zero_page_and_tables);
+	RUN(pvh_parses_entry_note_and_refuses_bad_elf);
 	return check_failed_count != 0;
 }

@@ -34,32 +34,35 @@ static void plan_e820(struct boot_plan *p, uint64_t addr, uint64_t size, uint32_
 	p->e820[p->n_e820++] = (struct boot_e820){ .addr = addr, .size = size, .type = type };
 }
 
-int boot_plan(const struct bzimage *bz, uint64_t ram, uint64_t initrd_size, const char *cmdline,
-	      struct boot_plan *p, struct cerr *e)
+int boot_plan_layout(struct boot_plan *p, uint64_t ram, uint64_t load_addr, uint64_t mem_end,
+		     uint64_t initrd_max, uint32_t cmdline_max, uint64_t initrd_size,
+		     const char *cmdline, struct cerr *e)
 {
 	memset(p, 0, sizeof(*p));
 	p->low_ram  = ram < BOOT_PCI_HOLE ? ram : BOOT_PCI_HOLE;
 	p->high_ram = ram - p->low_ram;
 
-	p->load_addr  = bz->pref_address;
-	p->kernel_end = (bz->pref_address + bz->init_size + PAGE - 1) & ~(PAGE - 1);
+	p->load_addr  = load_addr;
+	p->kernel_end = (mem_end + PAGE - 1) & ~(PAGE - 1);
 	if (p->kernel_end > p->low_ram)
 		return cerr_set(e, 0, "%llu KiB of guest memory is too little: the kernel runs "
-				"at %#llx and needs %u KiB from there (use -m %lluM or more)",
-				(unsigned long long)(ram >> 10), (unsigned long long)p->load_addr,
-				bz->init_size >> 10,
+				"at %#llx and needs %llu KiB from there (use -m %lluM or more)",
+				(unsigned long long)(ram >> 10), (unsigned long long)load_addr,
+				(unsigned long long)((mem_end - load_addr) >> 10),
 				(unsigned long long)((p->kernel_end + (1 << 20) - 1) >> 20));
 
+	uint64_t cmdline_size = cmdline_max;
 	p->cmdline_len = strlen(cmdline);
-	if (p->cmdline_len > bz->cmdline_size || p->cmdline_len >= BOOT_CMDLINE_MAX)
-		return cerr_set(e, 0, "the command line has %zu bytes, the kernel takes at most %u",
-				p->cmdline_len,
-				bz->cmdline_size < BOOT_CMDLINE_MAX ? bz->cmdline_size : BOOT_CMDLINE_MAX - 1);
+	if (cmdline_size > BOOT_CMDLINE_MAX - 1)
+		cmdline_size = BOOT_CMDLINE_MAX - 1;
+	if (p->cmdline_len > cmdline_size)
+		return cerr_set(e, 0, "the command line has %zu bytes, the kernel takes at most %llu",
+				p->cmdline_len, (unsigned long long)cmdline_size);
 
 	if (initrd_size) {
 		/* at the top of low RAM, as high as the kernel allows: it stays out of the way of
 		 * the kernel's decompression and of its early allocations */
-		uint64_t top = (uint64_t)bz->initrd_addr_max + 1;
+		uint64_t top = initrd_max + 1;
 		if (top > p->low_ram)
 			top = p->low_ram;
 		if (initrd_size > top || ((top - initrd_size) & ~(PAGE - 1)) < p->kernel_end)
@@ -77,6 +80,13 @@ int boot_plan(const struct bzimage *bz, uint64_t ram, uint64_t initrd_size, cons
 	if (p->high_ram)
 		plan_e820(p, BOOT_HIGH_RAM, p->high_ram, E820_RAM);
 	return 0;
+}
+
+int boot_plan(const struct bzimage *bz, uint64_t ram, uint64_t initrd_size, const char *cmdline,
+	      struct boot_plan *p, struct cerr *e)
+{
+	return boot_plan_layout(p, ram, bz->pref_address, bz->pref_address + bz->init_size,
+				bz->initrd_addr_max, bz->cmdline_size, initrd_size, cmdline, e);
 }
 
 static int boot_read_initrd(const struct guest_mem *mem, const struct boot_plan *p, int fd,
@@ -138,7 +148,7 @@ static void boot_gdt(uint8_t *low)
 {
 	static const uint64_t gdt[] = {
 		0,
-		0,
+		0x00cf9b000000ffffull,  /* BOOT_CS32: 32-bit flat code, for the PVH entry */
 		0x00af9b000000ffffull,  /* BOOT_CS: 64-bit code, DPL 0 */
 		0x00cf93000000ffffull,  /* BOOT_DS: flat data */
 		0x00008b0000000fffull,  /* BOOT_TSS: a busy TSS, required for entry */
@@ -147,22 +157,32 @@ static void boot_gdt(uint8_t *low)
 		put64(low + BOOT_GDT + 8 * i, gdt[i]);
 }
 
+int boot_load_common(const struct guest_mem *mem, const struct boot_plan *p, int initrd_fd,
+		     const char *cmdline, struct cerr *e)
+{
+	uint8_t *low = guest_mem_ptr(mem, 0, 0x100000);
+
+	if (!low)
+		return cerr_set(e, EFAULT, "boot: the first MiB of guest memory is not RAM");
+	if (p->initrd_size && boot_read_initrd(mem, p, initrd_fd, e) < 0)
+		return -1;
+	memcpy(low + BOOT_CMDLINE, cmdline, p->cmdline_len + 1);
+	boot_page_tables(low);
+	boot_gdt(low);
+	return 0;
+}
+
 int boot_load(const struct guest_mem *mem, const struct boot_plan *p, const uint8_t *kernel,
 	      size_t kernel_len, const struct bzimage *bz, int initrd_fd, const char *cmdline,
 	      struct cerr *e)
 {
-	uint8_t *low = guest_mem_ptr(mem, 0, 0x100000);
-
-	if (!low || bz->kernel_offset + bz->kernel_size > kernel_len)
-		return cerr_set(e, EFAULT, "boot: the first MiB of guest memory is not RAM");
+	if (bz->kernel_offset + bz->kernel_size > kernel_len)
+		return cerr_set(e, EINVAL, "boot: the kernel is shorter than its header says");
 	if (guest_mem_write(mem, p->load_addr, kernel + bz->kernel_offset, bz->kernel_size) < 0)
 		return cerr_set(e, EFAULT, "boot: the kernel at %#llx is outside guest RAM",
 				(unsigned long long)p->load_addr);
-	if (p->initrd_size && boot_read_initrd(mem, p, initrd_fd, e) < 0)
+	if (boot_load_common(mem, p, initrd_fd, cmdline, e) < 0)
 		return -1;
-	memcpy(low + BOOT_CMDLINE, cmdline, p->cmdline_len + 1);
-	boot_zero_page(low + BOOT_ZERO_PAGE, p, kernel, bz);
-	boot_page_tables(low);
-	boot_gdt(low);
+	boot_zero_page(guest_mem_ptr(mem, BOOT_ZERO_PAGE, PAGE), p, kernel, bz);
 	return 0;
 }

@@ -20,13 +20,16 @@
 #define BOOT_PD           0xb000   /* four pages: 2 MiB pages identity-mapping 0..4 GiB */
 #define BOOT_CMDLINE      0x20000
 #define BOOT_CMDLINE_MAX  0x10000
-#define BOOT_MPTABLE      0x9fc00  /* the last KiB of base memory, reserved in e820 */
+#define BOOT_MPTABLE      0x9f000  /* MP configuration table: the last 4 KiB of base memory, */
+#define BOOT_MPFLOAT      0x9fc00  /* reserved in e820; its pointer in the very last KiB */
 #define BOOT_LOW_END      0xa0000  /* base memory ends at the VGA hole */
 
 #define BOOT_PCI_HOLE     0xc0000000ull  /* RAM stops at 3 GiB; devices live above */
 #define BOOT_HIGH_RAM     0x100000000ull /* the rest of RAM continues at 4 GiB */
 
-/* Selectors of the boot GDT, as Linux's own boot code uses them. */
+/* Selectors of the boot GDT, as Linux's own boot code uses them (and a 32-bit code segment for
+ * the PVH entry). */
+#define BOOT_CS32         0x08
 #define BOOT_CS           0x10
 #define BOOT_DS           0x18
 #define BOOT_TSS          0x20
@@ -49,10 +52,21 @@ struct boot_plan {
 	struct boot_e820 e820[BOOT_E820_MAX];
 };
 
-/* Decide the memory map for ram bytes of RAM, a kernel, an initrd of initrd_size bytes (0 for
- * none) and a command line; refuses what does not fit, saying what is too big. */
+/* Decide the memory map for ram bytes of RAM, a kernel occupying [load_addr, mem_end), an
+ * initrd of initrd_size bytes (0 for none) ending at or below initrd_max + 1, and a command
+ * line of at most cmdline_max bytes; refuses what does not fit, saying what is too big. */
+int boot_plan_layout(struct boot_plan *p, uint64_t ram, uint64_t load_addr, uint64_t mem_end,
+		     uint64_t initrd_max, uint32_t cmdline_max, uint64_t initrd_size,
+		     const char *cmdline, struct cerr *e);
+
+/* The same for a bzImage, from its header. */
 int boot_plan(const struct bzimage *bz, uint64_t ram, uint64_t initrd_size, const char *cmdline,
 	      struct boot_plan *p, struct cerr *e);
+
+/* What every boot method puts in low memory and at the top of RAM: the initrd (read from
+ * initrd_fd unless -1), the command line, the identity-mapping page tables and the GDT. */
+int boot_load_common(const struct guest_mem *mem, const struct boot_plan *p, int initrd_fd,
+		     const char *cmdline, struct cerr *e);
 
 /* Write everything into guest RAM: the kernel, the initrd (read from initrd_fd unless -1),
  * the command line, the zero page, page tables and GDT. */

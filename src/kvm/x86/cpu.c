@@ -209,3 +209,39 @@ int x86_cpu_boot_regs(struct kvm_vcpu *c, uint64_t entry, uint64_t boot_params, 
 		return cerr_set(e, errno, "vCPU %u: KVM_SET_REGS", c->index);
 	return 0;
 }
+
+int x86_cpu_pvh_regs(struct kvm_vcpu *c, uint64_t entry, uint64_t start_info, struct cerr *e)
+{
+	struct kvm_sregs s;
+
+	if (ioctl(c->fd, KVM_GET_SREGS, &s) < 0)
+		return cerr_set(e, errno, "vCPU %u: KVM_GET_SREGS", c->index);
+	struct kvm_segment code = {
+		.base = 0, .limit = 0xffffffff, .selector = BOOT_CS32, .type = 0xb,
+		.present = 1, .db = 1, .s = 1, .g = 1,
+	};
+	struct kvm_segment data = {
+		.base = 0, .limit = 0xffffffff, .selector = BOOT_DS, .type = 0x3,
+		.present = 1, .db = 1, .s = 1, .g = 1,
+	};
+	struct kvm_segment tss = {
+		.base = 0, .limit = 0x67, .selector = BOOT_TSS, .type = 0xb, .present = 1,
+	};
+	s.cs = code;
+	s.ds = s.es = s.fs = s.gs = s.ss = data;
+	s.tr        = tss;
+	s.gdt.base  = BOOT_GDT;
+	s.gdt.limit = 5 * 8 - 1;
+	s.idt.base  = 0;
+	s.idt.limit = 0;
+	s.cr0  = 0x11;  /* PE, ET: protected mode without paging */
+	s.cr3  = 0;
+	s.cr4  = 0;
+	s.efer = 0;
+	if (ioctl(c->fd, KVM_SET_SREGS, &s) < 0)
+		return cerr_set(e, errno, "vCPU %u: KVM_SET_SREGS", c->index);
+	struct kvm_regs r = { .rflags = 0x2, .rip = entry, .rbx = start_info };
+	if (ioctl(c->fd, KVM_SET_REGS, &r) < 0)
+		return cerr_set(e, errno, "vCPU %u: KVM_SET_REGS", c->index);
+	return 0;
+}

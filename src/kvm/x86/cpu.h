@@ -16,4 +16,8 @@ int x86_cpu_init(struct kvm_vm *vm, struct kvm_vcpu *c, struct cerr *e);
 int x86_cpu_boot_regs(struct kvm_vcpu *c, uint64_t entry, uint64_t boot_params,
 		      struct cerr *e);
 
+/* The boot CPU's registers for the PVH entry: 32-bit protected mode, paging off, flat
+ * segments, rip = entry, rbx = hvm_start_info. */
+int x86_cpu_pvh_regs(struct kvm_vcpu *c, uint64_t entry, uint64_t start_info, struct cerr *e);
+
 #endif

@@ -1,7 +1,7 @@
 /* The `x86_64` machine of `cella vm`: a KVM VM with the in-kernel PIC, I/O APIC and PIT, an
- * 8250 UART at 0x3f8 (IRQ 4) on the terminal, the legacy exit ports, the virtio-mmio devices at
- * 0xd0000000 + i * 4 KiB (IRQ 5 + i), and a Linux kernel booted directly through its 64-bit
- * entry. */
+ * 8250 UART at 0x3f8 (IRQ 4) on the terminal, an i8042 and the exit port, virtio-mmio devices
+ * at 0xd0000000 + i * 4 KiB (IRQ 5 + i), and a Linux kernel booted directly through its
+ * 64-bit (bzImage) or PVH (ELF) entry. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -20,7 +20,9 @@
 #include "kvm/x86/boot.h"
 #include "kvm/x86/bzimage.h"
 #include "kvm/x86/cpu.h"
+#include "kvm/x86/i8042.h"
 #include "kvm/x86/ports.h"
+#include "kvm/x86/pvh.h"
 #include "vm/machine.h"
 
 #define X86_TSS_ADDR      0xfffbd000ull  /* three pages KVM needs for real-mode emulation... */
@@ -36,7 +38,8 @@ struct x86_machine {
 	struct kvm_vm     vm;
 	struct uart16550  uart;
 	struct term       term;
-	bool              uart_ready;
+	bool              uart_ready, i8042_ready;
+	struct i8042      i8042;
 	struct kvm_virtio virtio;
 	char              cmdline[BOOT_CMDLINE_MAX];
 };
@@ -56,7 +59,8 @@ static void x86_console_quit(void *opaque)
 static int x86_check_config(const struct vm_config *cfg, struct cerr *e)
 {
 	if (!cfg->kernel)
-		return cerr_usage(e, "vm: the x86_64 machine needs --kernel FILE (a bzImage)");
+		return cerr_usage(e, "vm: the x86_64 machine needs --kernel FILE (a bzImage, or an "
+				  "ELF kernel with a PVH entry)");
 	if (cfg->bios && strcmp(cfg->bios, "none") != 0)
 		return cerr_usage(e, "vm: the x86_64 machine boots the kernel directly; "
 				  "--bios is not supported");
@@ -138,6 +142,17 @@ static int x86_open_initrd(const char *path, uint64_t *size, struct cerr *e)
 	return fd;
 }
 
+static int x86_plan(bool is_elf, const struct bzimage *bz, const struct pvh_image *pvh,
+		    uint64_t ram, uint64_t initrd_size, const char *cmdline, struct boot_plan *p,
+		    struct cerr *e)
+{
+	if (!is_elf)
+		return boot_plan(bz, ram, initrd_size, cmdline, p, e);
+	/* an ELF kernel gives no initrd limit: keep it below 4 GiB, where low RAM ends anyway */
+	return boot_plan_layout(p, ram, pvh->lo, pvh->hi, 0xffffffffull, PVH_CMDLINE_MAX,
+				initrd_size, cmdline, e);
+}
+
 static int x86_boot(struct x86_machine *m, const struct vm_config *cfg, struct cerr *e)
 {
 	struct kvm_vm          *vm = &m->vm;
@@ -146,17 +161,21 @@ static int x86_boot(struct x86_machine *m, const struct vm_config *cfg, struct c
 	cleanup_close int       initrd_fd = -1;
 	uint64_t                initrd_size = 0;
 	struct bzimage          bz;
+	struct pvh_image        pvh;
+	bool                    is_elf;
 	struct boot_plan        plan;
 	const char             *cmdline = cfg->append ? cfg->append : "";
 
 	/* Everything about the guest's files is checked before KVM is touched. */
 	if (file_read_all(cfg->kernel, &kernel, &kernel_len, e) < 0)
 		return cerr_wrap(e, "kernel");
-	if (bzimage_parse((const uint8_t *)kernel, kernel_len, &bz, e) < 0)
+	is_elf = pvh_is_elf((const uint8_t *)kernel, kernel_len);
+	if (is_elf ? pvh_parse((const uint8_t *)kernel, kernel_len, &pvh, e) < 0 :
+		     bzimage_parse((const uint8_t *)kernel, kernel_len, &bz, e) < 0)
 		return cerr_wrap(e, "kernel `%s`", cfg->kernel);
 	if (cfg->initrd && (initrd_fd = x86_open_initrd(cfg->initrd, &initrd_size, e)) < 0)
 		return -1;
-	if (boot_plan(&bz, cfg->mem_bytes, initrd_size, cmdline, &plan, e) < 0)
+	if (x86_plan(is_elf, &bz, &pvh, cfg->mem_bytes, initrd_size, cmdline, &plan, e) < 0)
 		return -1;
 
 	if (kvm_vm_open(vm, NULL, e) < 0 || x86_vm_platform(vm, e) < 0)
@@ -174,12 +193,14 @@ static int x86_boot(struct x86_machine *m, const struct vm_config *cfg, struct c
 			     used && cmdline[0] ? " " : "", cmdline) >= sizeof(m->cmdline) - used)
 		return cerr_set(e, 0, "the command line is too long");
 	cmdline = m->cmdline;
-	if (boot_plan(&bz, cfg->mem_bytes, initrd_size, cmdline, &plan, e) < 0)
+	if (x86_plan(is_elf, &bz, &pvh, cfg->mem_bytes, initrd_size, cmdline, &plan, e) < 0)
 		return -1;
 
-	if (boot_load(&vm->mem, &plan, (const uint8_t *)kernel, kernel_len, &bz, initrd_fd,
-		      cmdline, e) < 0 ||
-	    boot_write_mptable(&vm->mem, cfg->smp, e) < 0)
+	const uint8_t *image = (const uint8_t *)kernel;
+	if (is_elf ? pvh_load(&vm->mem, &plan, image, &pvh, initrd_fd, cmdline, e) < 0 :
+		     boot_load(&vm->mem, &plan, image, kernel_len, &bz, initrd_fd, cmdline, e) < 0)
+		return -1;
+	if (boot_write_mptable(&vm->mem, cfg->smp, e) < 0)
 		return -1;
 
 	uart16550_init(&m->uart, STDOUT_FILENO, kvm_vm_irq_line(vm, X86_UART_IRQ));
@@ -188,12 +209,17 @@ static int x86_boot(struct x86_machine *m, const struct vm_config *cfg, struct c
 		    e) < 0 ||
 	    x86_ports_map(vm, e) < 0)
 		return -1;
+	m->i8042_ready = true;
+	if (i8042_map(&m->i8042, vm, e) < 0)
+		return -1;
 
 	if (kvm_vm_create_vcpus(vm, cfg->smp, e) < 0)
 		return -1;
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		if (x86_cpu_init(vm, &vm->vcpu[i], e) < 0)
 			return -1;
+	if (is_elf)
+		return x86_cpu_pvh_regs(&vm->vcpu[0], pvh.entry, PVH_START_INFO, e);
 	return x86_cpu_boot_regs(&vm->vcpu[0], plan.load_addr + BZ_ENTRY64_OFFSET,
 				 BOOT_ZERO_PAGE, e);
 }
@@ -207,6 +233,8 @@ static int x86_run(const struct vm_config *cfg, struct cerr *e)
 		return cerr_set(e, ENOMEM, "vm");
 	m->vm.kvm_fd = m->vm.vm_fd = -1;
 
+	sigset_t old_mask;
+	kvm_signals_block(&old_mask);  /* before any thread starts: see kvm_vm_run */
 	int rc = x86_boot(m, cfg, e);
 	if (rc == 0)
 		rc = kvm_virtio_start(&m->virtio, e);
@@ -222,12 +250,15 @@ static int x86_run(const struct vm_config *cfg, struct cerr *e)
 		kvm_vm_close(&m->vm);
 	if (m->uart_ready)
 		uart16550_destroy(&m->uart);
+	if (m->i8042_ready)
+		i8042_destroy(&m->i8042);
 	free(m);
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	return rc;
 }
 
 const struct vm_machine kvm_x86_64_machine = {
 	.arch    = "x86_64",
-	.summary = "x86-64 guest on KVM: direct bzImage boot, 8250 console at 0x3f8",
+	.summary = "x86-64 guest on KVM: direct bzImage/PVH boot, 8250 console, virtio-mmio",
 	.run     = x86_run,
 };

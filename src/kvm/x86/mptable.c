@@ -42,15 +42,15 @@ static uint8_t *mp_intsrc(uint8_t *p, uint8_t type, uint8_t kind, uint8_t bus_ir
 int boot_write_mptable(const struct guest_mem *mem, unsigned n_cpus, struct cerr *e)
 {
 	uint8_t *base = guest_mem_ptr(mem, BOOT_MPTABLE, BOOT_LOW_END - BOOT_MPTABLE);
-	size_t   need = 16 + 44 + 20 * (size_t)n_cpus + 8 + 8 + 8 * 16 + 8 * 2;
+	size_t   need = 44 + 20 * (size_t)n_cpus + 8 + 8 + 8 * 16 + 8 * 2;
 
 	if (!base)
 		return cerr_set(e, EFAULT, "MP table: base memory is not RAM");
-	if (need > BOOT_LOW_END - BOOT_MPTABLE)
+	if (need > BOOT_MPFLOAT - BOOT_MPTABLE)
 		return cerr_set(e, E2BIG, "MP table: %u CPUs do not fit", n_cpus);
 	memset(base, 0, BOOT_LOW_END - BOOT_MPTABLE);
 
-	uint8_t *cfg = base + 16, *p = cfg + 44;
+	uint8_t *cfg = base, *p = cfg + 44, *fp = base + (BOOT_MPFLOAT - BOOT_MPTABLE);
 	uint8_t  ioapic_id = (uint8_t)n_cpus;  /* the first ID after the CPUs' */
 	unsigned count = 0;
 
@@ -93,10 +93,10 @@ int boot_write_mptable(const struct guest_mem *mem, unsigned n_cpus, struct cerr
 	mp_put32(cfg + 36, MP_LAPIC_ADDR);
 	cfg[7] = mp_checksum(cfg, len);
 
-	memcpy(base, "_MP_", 4);             /* the floating pointer, found by scanning */
-	mp_put32(base + 4, BOOT_MPTABLE + 16);
-	base[8]  = 1;                        /* 16 bytes */
-	base[9]  = 4;
-	base[10] = mp_checksum(base, 16);
+	memcpy(fp, "_MP_", 4);               /* the floating pointer, found by scanning */
+	mp_put32(fp + 4, BOOT_MPTABLE);
+	fp[8]  = 1;                          /* 16 bytes */
+	fp[9]  = 4;
+	fp[10] = mp_checksum(fp, 16);
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* Legacy PC ports that end the run (see ports.h). */
+/* Legacy PC ports: the debug-exit port and port 0x80 (see ports.h). */
 #include "kvm/x86/ports.h"
 
 #include "base/log.h"
@@ -21,25 +21,6 @@ static void debug_exit_write(void *opaque, uint64_t off, uint64_t value, unsigne
 	kvm_vm_stop(opaque, (int)(((value << 1) | 1) & 0xff));
 }
 
-/* The i8042 answers "no data, ready for a command", enough for a kernel to send its reset
- * command; keyboards and mice are not emulated. */
-static uint64_t i8042_read(void *opaque, uint64_t off, unsigned size)
-{
-	(void)opaque;
-	(void)off;
-	(void)size;
-	return 0;
-}
-
-static void i8042_write(void *opaque, uint64_t off, uint64_t value, unsigned size)
-{
-	(void)size;
-	if (off == X86_PORT_I8042_CMD - X86_PORT_I8042_DATA && (value & 0xff) == 0xfe) {
-		log_debug("guest reset the machine through the i8042");
-		kvm_vm_stop(opaque, 0);
-	}
-}
-
 static uint64_t post_read(void *opaque, uint64_t off, unsigned size)
 {
 	(void)opaque;
@@ -57,13 +38,11 @@ static void post_write(void *opaque, uint64_t off, uint64_t value, unsigned size
 }
 
 static const struct bus_ops debug_exit_ops = { .read = debug_exit_read, .write = debug_exit_write };
-static const struct bus_ops i8042_ops      = { .read = i8042_read, .write = i8042_write };
 static const struct bus_ops post_ops       = { .read = post_read, .write = post_write };
 
 int x86_ports_map(struct kvm_vm *vm, struct cerr *e)
 {
 	if (bus_map(&vm->pio, "debug-exit", X86_PORT_DEBUG_EXIT, 2, &debug_exit_ops, vm, e) < 0 ||
-	    bus_map(&vm->pio, "i8042", X86_PORT_I8042_DATA, 5, &i8042_ops, vm, e) < 0 ||
 	    bus_map(&vm->pio, "post", X86_PORT_POST, 1, &post_ops, vm, e) < 0)
 		return -1;
 	return 0;

@@ -1,6 +1,5 @@
-/* The few legacy PC ports a directly booted guest uses to end the run: the i8042 keyboard
- * controller's reset line (Linux's `reboot=k`), a debug-exit port compatible with QEMU's
- * isa-debug-exit, and the POST/delay port 0x80. */
+/* Legacy PC ports besides the i8042 (i8042.h): a debug-exit port compatible with QEMU's
+ * isa-debug-exit, which ends the run, and the POST/delay port 0x80. */
 #ifndef CELLA_KVM_X86_PORTS_H
 #define CELLA_KVM_X86_PORTS_H
 
@@ -9,8 +8,6 @@
 
 #define X86_PORT_DEBUG_EXIT 0x501  /* write V: cella exits with status (V << 1) | 1 */
 #define X86_PORT_POST       0x80
-#define X86_PORT_I8042_DATA 0x60
-#define X86_PORT_I8042_CMD  0x64   /* write 0xfe: pulse the CPU reset line; cella exits 0 */
 
 /* Map the ports on vm->pio; each stops vm as described above. */
 int x86_ports_map(struct kvm_vm *vm, struct cerr *e);
