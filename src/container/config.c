@@ -39,7 +39,7 @@ static int bad(struct pctx *p, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return cerr_set(p->e, EINVAL, "%s: %s: %s", p->name, path, what);
+	return cerr_set(p->e, 0, "%s: %s: %s", p->name, path, what);
 }
 
 static void join(char *out, size_t size, const char *base, const char *key)
@@ -1066,7 +1066,7 @@ static int parse_root(struct pctx *p, json_t *doc, struct oci_config *c)
 	json_t *o;
 
 	if (!json_is_object(doc))
-		return cerr_set(p->e, EINVAL, "%s: expected a JSON object", p->name);
+		return cerr_set(p->e, 0, "%s: expected a JSON object", p->name);
 	if (opt_str(p, doc, "", "ociVersion", &c->oci_version) < 0 ||
 	    opt_str(p, doc, "", "hostname", &c->hostname) < 0 ||
 	    opt_str(p, doc, "", "domainname", &c->domainname) < 0)
@@ -1107,7 +1107,7 @@ static json_t *load_json(const char *text, size_t len, const char *name, struct 
 	json_t      *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 
 	if (!doc)
-		cerr_set(e, EINVAL, "%s: line %d column %d: %s", name, jerr.line, jerr.column, jerr.text);
+		cerr_set(e, 0, "%s: line %d column %d: %s", name, jerr.line, jerr.column, jerr.text);
 	return doc;
 }
 
@@ -1126,7 +1126,7 @@ int oci_config_parse(struct oci_config *c, const char *text, size_t len, const c
 	}
 	if (!c->root_path) {
 		oci_config_free(c);
-		return cerr_set(e, EINVAL, "%s: root.path is required", name);
+		return cerr_set(e, 0, "%s: root.path is required", name);
 	}
 	return 0;
 }
@@ -1156,7 +1156,7 @@ int oci_process_parse(struct oci_process *proc, void **json_out, const char *tex
 		return -1;
 	if (!json_is_object(doc)) {
 		json_decref(doc);
-		return cerr_set(e, EINVAL, "%s: expected a JSON object", name);
+		return cerr_set(e, 0, "%s: expected a JSON object", name);
 	}
 	if (parse_process(&p, doc, "", proc) < 0) {
 		oci_process_free(proc);
@@ -1180,7 +1180,7 @@ int oci_resources_parse(struct oci_resources *r, void **json_out, const char *te
 		return -1;
 	if (!json_is_object(doc)) {
 		json_decref(doc);
-		return cerr_set(e, EINVAL, "%s: expected a JSON object", name);
+		return cerr_set(e, 0, "%s: expected a JSON object", name);
 	}
 	if (parse_resources(&p, doc, "", r) < 0) {
 		oci_resources_free(r);

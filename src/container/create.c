@@ -30,6 +30,7 @@ struct init_args {
 	int                      fifo;          /* O_PATH of exec.fifo, -1 for run */
 	int                      procfd;        /* the host's /proc, to reopen the fifo */
 	int                      console_sock;
+	int                      state_fd;      /* the runtime's locked state dir: not ours */
 	int                      preserve_fds;
 	bool                     map_root;      /* new user namespace that maps uid 0 */
 	struct seccomp_prog      seccomp;
@@ -117,6 +118,8 @@ static __attribute__((noreturn)) void init_main(struct init_args *a)
 	char        tag;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* A copy of the locked fd would hold the container's lock as long as we wait. */
+	close(a->state_fd);
 	if (init_prepare(a, exe, sizeof(exe), &e) < 0) {
 		sync_send(a->sync, '!', e.msg);
 		_exit(1);
@@ -328,6 +331,7 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	}
 	a.cfg  = c;
 	a.sync = sv[1];
+	a.state_fd = L->dirfd;
 	a.preserve_fds = o->preserve_fds;
 	a.map_root = false;
 	for (size_t i = 0; userns && i < c->n_uid_map; i++)

@@ -1,0 +1,57 @@
+/* Built statically at test time and copied into test containers: prints what the process
+ * sees, one "key value" line per question, for tests/integration/container*.sh. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "all";
+
+	if (!strcmp(what, "syscalls") || !strcmp(what, "all")) {
+		errno = 0;
+		long r = syscall(435 /* clone3 */, NULL, 0);
+		printf("clone3 %ld %s\n", r, r < 0 ? strerrorname_np(errno) : "ok");
+		r = syscall(1000 /* no such syscall */);
+		printf("sys1000 %ld %s\n", r, r < 0 ? strerrorname_np(errno) : "ok");
+		r = mount("none", "/tmp", "tmpfs", 0, NULL);
+		printf("mount %ld %s\n", r, r < 0 ? strerrorname_np(errno) : "ok");
+		r = syscall(SYS_unshare, 0x10000000 /* CLONE_NEWUSER */);
+		printf("unshare %ld %s\n", r, r < 0 ? strerrorname_np(errno) : "ok");
+		r = syscall(SYS_getpid);
+		printf("getpid %ld\n", r);
+	}
+	if (!strcmp(what, "fds") || !strcmp(what, "all")) {
+		/* Every fd open in this process, except the one reading the directory. */
+		DIR           *d = opendir("/proc/self/fd");
+		struct dirent *de;
+		printf("fds");
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.' || atoi(de->d_name) == dirfd(d))
+				continue;
+			printf(" %s", de->d_name);
+		}
+		printf("\n");
+		if (d)
+			closedir(d);
+	}
+	if (!strcmp(what, "exe")) {
+		/* Try to overwrite the runtime through /proc/self/exe of our parent... and our
+		 * own: a container must never reach the runtime binary. */
+		int fd = open("/proc/self/exe", O_WRONLY);
+		printf("selfexe %s\n", fd < 0 ? strerrorname_np(errno) : "writable");
+	}
+	if (!strcmp(what, "cwd")) {
+		char buf[4096];
+		printf("cwd %s\n", getcwd(buf, sizeof(buf)) ? buf : strerrorname_np(errno));
+	}
+	fflush(stdout);
+	return 0;
+}
