@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "container/container.h"
 
 static const struct cli_command *const cli_commands[] = {
 	&cmd_help,
@@ -156,6 +157,12 @@ int cli_main(int argc, char **argv)
 		fprintf(stderr, "cella: unknown command '%s'\n\n", name);
 		cli_print_usage(stderr);
 		return 2;
+	}
+
+	/* These verbs put a runtime process into a container: run from a sealed copy. */
+	if (strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0) {
+		if (ctr_seal_self(argv, &e) < 0)
+			return cli_report(name, &e);
 	}
 
 	/* The command sees argv[0] = its own name, like a program of its own. */

@@ -69,6 +69,11 @@ int ctr_spec(const char *dir, bool rootless, struct cerr *e);
 /* features: the runtime-spec features document. */
 int ctr_features(FILE *out, struct cerr *e);
 
+/* Re-exec the runtime from a sealed memfd copy of its binary unless it already runs from
+ * one (argv: the whole command line). Returns only on failure. Verbs that put a runtime
+ * process into a container (create, run, exec) call this first. */
+int ctr_seal_self(char **argv, struct cerr *e);
+
 /* "TERM", "SIGTERM", "15" → 15; -1 unknown. */
 int ctr_signal_from_name(const char *name);
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -106,6 +107,8 @@ static int exec_child(int sync, int pidfd, int nsflags, const struct seccomp_pro
 
 	if (sync_recv(sync, &tag, e) < 0)
 		return -1;
+	/* Container processes may not open our /proc/PID/exe or memory while we set up. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (nsflags && setns(pidfd, nsflags) < 0)
 		return cerr_set(e, errno, "join the container's namespaces");
 	close(pidfd);

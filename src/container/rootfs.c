@@ -44,8 +44,8 @@ int rootfs_open_in(int rootfd, const char *path, int flags, struct cerr *e)
 
 /* Open (O_PATH) path inside the rootfs, creating missing directories, and the last
  * component as an empty file when want_file. */
-static int mkpath_in(int rootfd, const char *path, bool want_file, unsigned long long resolve,
-		     struct cerr *e)
+static int mkpath_depth(int rootfd, const char *path, bool want_file, unsigned long long resolve,
+			int depth, struct cerr *e)
 {
 	char   buf[PATH_MAX];
 	int    fd = openat2_in(rootfd, path, O_PATH, resolve);
@@ -83,6 +83,21 @@ static int mkpath_in(int rootfd, const char *path, bool want_file, unsigned long
 			if (rc < 0 && errno != EEXIST)
 				return cerr_set(e, errno, "create `%s` in the rootfs", buf);
 			fd = openat2_in(rootfd, buf, O_PATH, resolve);
+			if (fd < 0 && errno == ENOENT && depth < 40) {
+				/* A dangling symlink: create what it names, inside the rootfs. */
+				char    link[PATH_MAX], next[PATH_MAX * 2 + 2];
+				ssize_t l = readlinkat(pfd, slash + 1, link, sizeof(link) - 1);
+				if (l > 0) {
+					link[l] = '\0';
+					if (link[0] == '/')
+						snprintf(next, sizeof(next), "%s%s%s", link, saved ? "/" : "",
+							 saved ? buf + i + 1 : "");
+					else
+						snprintf(next, sizeof(next), "%s/%s%s%s", parent, link,
+							 saved ? "/" : "", saved ? buf + i + 1 : "");
+					return mkpath_depth(rootfd, next, want_file, resolve, depth + 1, e);
+				}
+			}
 		}
 		if (fd < 0)
 			return cerr_set(e, errno, "mount destination `%s`", buf);
@@ -93,6 +108,12 @@ static int mkpath_in(int rootfd, const char *path, bool want_file, unsigned long
 			return fd;
 	}
 	return cerr_set(e, EINVAL, "mount destination `%s`", path);
+}
+
+static int mkpath_in(int rootfd, const char *path, bool want_file, unsigned long long resolve,
+		     struct cerr *e)
+{
+	return mkpath_depth(rootfd, path, want_file, resolve, 0, e);
 }
 
 static void fdpath(char *buf, size_t size, int fd)

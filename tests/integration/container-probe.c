@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -47,6 +48,53 @@ int main(int argc, char **argv)
 		 * own: a container must never reach the runtime binary. */
 		int fd = open("/proc/self/exe", O_WRONLY);
 		printf("selfexe %s\n", fd < 0 ? strerrorname_np(errno) : "writable");
+	}
+	if (!strcmp(what, "attack")) {
+		/* CVE-2019-5736: grab an O_PATH fd on the exe of every runtime process that
+		 * shows up in the container, then, once it is gone, try to write through it. */
+		int    caught[64], n = 0, wrote = 0, blocked = 0;
+		char   self[256] = "", path[300], link[256];
+		time_t end = time(NULL) + (argc > 2 ? atoi(argv[2]) : 5);
+		ssize_t l = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		self[l > 0 ? l : 0] = '\0';
+		while (time(NULL) < end && n < 64) {
+			DIR           *d = opendir("/proc");
+			struct dirent *de;
+			while (d && (de = readdir(d)) && n < 64) {
+				if (de->d_name[0] < '0' || de->d_name[0] > '9')
+					continue;
+				snprintf(path, sizeof(path), "/proc/%s/exe", de->d_name);
+				l = readlink(path, link, sizeof(link) - 1);
+				if (l <= 0)
+					continue;
+				link[l] = '\0';
+				if (!strcmp(link, self) || strstr(link, "busybox"))
+					continue;
+				int fd = open(path, O_PATH | O_CLOEXEC);
+				if (fd >= 0)
+					caught[n++] = fd;
+			}
+			if (d)
+				closedir(d);
+		}
+		for (int i = 0; i < n; i++) {
+			snprintf(path, sizeof(path), "/proc/self/fd/%d", caught[i]);
+			for (int t = 0; t < 100; t++) {
+				int w = open(path, O_WRONLY | O_APPEND);
+				if (w < 0 && errno == ETXTBSY) {
+					usleep(20000);
+					continue;
+				}
+				if (w >= 0 && write(w, "X", 1) == 1)
+					wrote++;
+				else
+					blocked++;
+				if (w >= 0)
+					close(w);
+				break;
+			}
+		}
+		printf("caught %d wrote %d blocked %d\n", n, wrote, blocked);
 	}
 	if (!strcmp(what, "cwd")) {
 		char buf[4096];
