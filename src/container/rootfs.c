@@ -493,8 +493,7 @@ int rootfs_finish(struct rootfs_ctx *r, struct cerr *e)
 {
 	const struct oci_config *c = r->cfg;
 
-	if (mask_paths(c, e) < 0 || readonly_paths(c, e) < 0)
-		return -1;
+	/* sysctls first: /proc/sys is usually among the read-only paths. */
 	for (size_t i = 0; i < c->n_sysctl; i++) {
 		char path[PATH_MAX];
 		int  n = snprintf(path, sizeof(path), "/proc/sys/%s", c->sysctl[i].key);
@@ -504,6 +503,8 @@ int rootfs_finish(struct rootfs_ctx *r, struct cerr *e)
 		if (write_proc(path, c->sysctl[i].value, e) < 0)
 			return cerr_wrap(e, "linux.sysctl.%s", c->sysctl[i].key);
 	}
+	if (mask_paths(c, e) < 0 || readonly_paths(c, e) < 0)
+		return -1;
 	if (c->root_readonly) {
 		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
 		if (mount_setattr(AT_FDCWD, "/", 0, &attr, sizeof(attr)) < 0)
