@@ -228,6 +228,7 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	pid_t              pid;
 	bool               userns;
 	unsigned long      flags = 0;
+	int                own_pidns = -1;
 
 	memset(L, 0, sizeof(*L));
 	L->dirfd = L->sync = -1;
@@ -320,7 +321,8 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 		} else if (c->ns[i].type == CLONE_NEWPID) {
 			/* Joining a pid namespace takes effect for children: do it here. */
 			int fd = open(c->ns[i].path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0 || setns(fd, CLONE_NEWPID) < 0) {
+			own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+			if (fd < 0 || own_pidns < 0 || setns(fd, CLONE_NEWPID) < 0) {
 				cerr_set(e, errno, "linux.namespaces: join pid namespace `%s`", c->ns[i].path);
 				if (fd >= 0)
 					close(fd);
@@ -358,6 +360,12 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	}
 	close(sv[1]);
 	sv[1] = -1;
+	if (own_pidns >= 0) {
+		/* back to our own pid namespace for any later child (hooks) */
+		setns(own_pidns, CLONE_NEWPID);
+		close(own_pidns);
+		own_pidns = -1;
+	}
 	if (a.console_sock >= 0)
 		close(a.console_sock);
 	if (a.fifo >= 0)
@@ -425,6 +433,10 @@ fail_child:
 fail_sync:
 	close(sv[0]);
 	close(sv[1]);
+	if (own_pidns >= 0) {
+		setns(own_pidns, CLONE_NEWPID);
+		close(own_pidns);
+	}
 fail_fds:
 	if (a.console_sock >= 0)
 		close(a.console_sock);

@@ -145,7 +145,7 @@ int ctr_exec(const struct ctr_globals *g, const char *id, const struct ctr_exec_
 	void              *pjson = NULL;
 	const char       **env   = NULL;
 	int                dirfd, pidfd = -1, sv[2] = { -1, -1 }, sock = -1, rc = -1;
-	int                nsflags = 0;
+	int                nsflags = 0, own_pidns = -1;
 	pid_t              pid;
 	struct seccomp_prog prog = { 0 };
 
@@ -186,7 +186,12 @@ int ctr_exec(const struct ctr_globals *g, const char *id, const struct ctr_exec_
 		if (c.ns[i].type != CLONE_NEWPID)
 			nsflags |= c.ns[i].type;
 	for (size_t i = 0; i < c.n_ns; i++) {
-		if (c.ns[i].type == CLONE_NEWPID && setns(pidfd, CLONE_NEWPID) < 0) {
+		if (c.ns[i].type != CLONE_NEWPID)
+			continue;
+		/* For our children only; we go back right after the fork (a runtime whose
+		 * children land elsewhere confuses, e.g., LeakSanitizer at exit). */
+		own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (own_pidns < 0 || setns(pidfd, CLONE_NEWPID) < 0) {
 			cerr_set(e, errno, "exec `%s`: join the pid namespace", id);
 			goto out;
 		}
@@ -210,6 +215,11 @@ int ctr_exec(const struct ctr_globals *g, const char *id, const struct ctr_exec_
 	}
 	close(sv[1]);
 	sv[1] = -1;
+	if (own_pidns >= 0) {
+		setns(own_pidns, CLONE_NEWPID);
+		close(own_pidns);
+		own_pidns = -1;
+	}
 	if (cgroup_enter(&st.cg, pid, e) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -256,6 +266,10 @@ int ctr_exec(const struct ctr_globals *g, const char *id, const struct ctr_exec_
 		rc = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 	}
 out:
+	if (own_pidns >= 0) {
+		setns(own_pidns, CLONE_NEWPID);
+		close(own_pidns);
+	}
 	if (sv[0] >= 0)
 		close(sv[0]);
 	if (sv[1] >= 0)
