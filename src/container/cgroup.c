@@ -511,6 +511,29 @@ int cgroup_enter(const struct ctr_cgroup *cg, pid_t pid, struct cerr *e)
 	return 0;
 }
 
+/* Moving another process takes the global threadgroup lock, which waits for an RCU grace
+ * period (milliseconds); a single-threaded process moving itself through v1's `tasks` does
+ * not. On v2 the process is cloned straight into its cgroup (CLONE_INTO_CGROUP) instead. */
+int cgroup_enter_self(const struct ctr_cgroup *cg, bool v2_done, struct cerr *e)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		const struct ctr_cgroup_dir *d = &cg->dir[i];
+		if (d->v2 && v2_done)
+			continue;
+		if (write_at(d->path, d->v2 ? "cgroup.procs" : "tasks", "0", e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cgroup_v2_fd(const struct ctr_cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->dir[i].v2)
+			return open(cg->dir[i].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return -1;
+}
+
 int cgroup_pids(const struct ctr_cgroup *cg, pid_t **out, size_t *n, struct cerr *e)
 {
 	char path[PATH_MAX + 32];

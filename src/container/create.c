@@ -23,6 +23,15 @@
 #include "base/log.h"
 #include "container/internal.h"
 
+/* --debug shows where the time of create/run goes. */
+static double step_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+#define STEP(what) log_debug("%8.3f ms  %s", step_ms(), what)
+
 struct init_args {
 	const struct oci_config *cfg;
 	struct rootfs_ctx        rctx;
@@ -34,6 +43,9 @@ struct init_args {
 	int                      preserve_fds;
 	bool                     map_root;      /* new user namespace that maps uid 0 */
 	struct seccomp_prog      seccomp;
+	const struct ctr_cgroup *cg;
+	bool                     enter_cgroups; /* join them ourselves (not in a new userns) */
+	bool                     in_v2;         /* cloned into the v2 cgroup already */
 };
 
 static int make_console(struct rootfs_ctx *r, struct cerr *e)
@@ -120,6 +132,10 @@ static __attribute__((noreturn)) void init_main(struct init_args *a)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* A copy of the locked fd would hold the container's lock as long as we wait. */
 	close(a->state_fd);
+	if (a->enter_cgroups && cgroup_enter_self(a->cg, a->in_v2, &e) < 0) {
+		sync_send(a->sync, '!', e.msg);
+		_exit(1);
+	}
 	if (init_prepare(a, exe, sizeof(exe), &e) < 0) {
 		sync_send(a->sync, '!', e.msg);
 		_exit(1);
@@ -236,8 +252,10 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 		return -1;
 	if (!realpath(o->bundle ? o->bundle : ".", bundle))
 		return cerr_set(e, errno, "bundle `%s`", o->bundle ? o->bundle : ".");
+	STEP("launch");
 	if (oci_config_load(c, bundle, e) < 0)
 		return -1;
+	STEP("config parsed");
 	if (!c->has_process || !c->process.args || !c->process.args[0])
 		return cerr_set(e, EINVAL, "config.json: process.args is required"), oci_config_free(c), -1;
 	{
@@ -292,6 +310,7 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 		goto fail_state;
 	if (cgroup_apply(&L->st.cg, &c->resources, e) < 0)
 		goto fail_cg;
+	STEP("cgroups made");
 	if (!run) {
 		if (mkfifoat(L->dirfd, "exec.fifo", 0600) < 0) {
 			cerr_set(e, errno, "create exec.fifo");
@@ -306,6 +325,7 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	}
 	if (seccomp_prepare(&c->seccomp, L->root, &a.seccomp, e) < 0)
 		goto fail_fds;
+	STEP("seccomp ready");
 	if (c->process.terminal && o->console_socket) {
 		a.console_sock = console_connect(o->console_socket, e);
 		if (a.console_sock < 0)
@@ -348,8 +368,15 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	if (c->hooks.n[OCI_HOOK_CREATE_CONTAINER] == 0)
 		a.rctx.before_pivot = NULL;
 
+	a.cg            = &L->st.cg;
+	a.enter_cgroups = !(flags & CLONE_NEWUSER);
+	int cgfd        = a.enter_cgroups ? cgroup_v2_fd(&L->st.cg) : -1;
 	fflush(NULL);
-	pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	pid = ctr_clone(flags, cgfd, &a.in_v2);
+	if (cgfd >= 0)
+		close(cgfd);
+	if (pid > 0)
+		STEP("cloned");
 	if (pid < 0) {
 		cerr_set(e, errno, "clone the container init");
 		goto fail_sync;
@@ -380,7 +407,7 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 		    write_maps(pid, "gid_map", c->gid_map, c->n_gid_map, e) < 0)
 			goto fail_child;
 	}
-	if (cgroup_enter(&L->st.cg, pid, e) < 0)
+	if (!a.enter_cgroups && cgroup_enter(&L->st.cg, pid, e) < 0)
 		goto fail_child;
 	if (c->process.has_oom_score_adj) {
 		char path[64], val[16];
@@ -402,6 +429,7 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 		cerr_wrap(e, "create `%s`", id);
 		goto fail_child;
 	}
+	STEP("init ready");
 	L->st.starttime = state_starttime(pid);
 	{
 		time_t    now = time(NULL);
@@ -423,6 +451,7 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	if (o->pid_file && write_pid_file(o->pid_file, pid, e) < 0)
 		goto fail_child;
 	seccomp_prog_free(&a.seccomp);
+	STEP("state written");
 	return 0;
 
 fail_child:
@@ -530,11 +559,13 @@ int ctr_run(const struct ctr_globals *g, const char *id, const struct ctr_create
 			break;
 		}
 	}
+	STEP("container exited");
 	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	if (!o->keep) {
 		struct cerr ignored;
 		ctr_delete(g, id, true, &ignored);
 	}
+	STEP("deleted");
 	launched_close(&L);
 	return rc;
 }

@@ -200,8 +200,12 @@ int ctr_exec(const struct ctr_globals *g, const char *id, const struct ctr_exec_
 		cerr_set(e, errno, "socketpair");
 		goto out;
 	}
+	int  cgfd = cgroup_v2_fd(&st.cg);
+	bool in_v2;
 	fflush(NULL);
-	pid = fork();
+	pid = ctr_clone(0, cgfd, &in_v2);
+	if (cgfd >= 0)
+		close(cgfd);
 	if (pid < 0) {
 		cerr_set(e, errno, "fork");
 		goto out;
@@ -209,7 +213,8 @@ int ctr_exec(const struct ctr_globals *g, const char *id, const struct ctr_exec_
 	if (pid == 0) {
 		struct cerr ce = { 0 };
 		close(sv[0]);
-		exec_child(sv[1], pidfd, nsflags, &prog, &p, sock, o->preserve_fds, &ce);
+		if (cgroup_enter_self(&st.cg, in_v2, &ce) == 0)
+			exec_child(sv[1], pidfd, nsflags, &prog, &p, sock, o->preserve_fds, &ce);
 		sync_send(sv[1], '!', ce.msg);
 		_exit(127);
 	}
@@ -219,11 +224,6 @@ int ctr_exec(const struct ctr_globals *g, const char *id, const struct ctr_exec_
 		setns(own_pidns, CLONE_NEWPID);
 		close(own_pidns);
 		own_pidns = -1;
-	}
-	if (cgroup_enter(&st.cg, pid, e) < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		goto out;
 	}
 	sync_send(sv[0], 'g', NULL);
 	{

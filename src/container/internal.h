@@ -61,6 +61,14 @@ int cgroup_create(struct ctr_cgroup *cg, const char *cgroups_path, const char *i
 		  bool systemd, struct cerr *e);
 int cgroup_apply(const struct ctr_cgroup *cg, const struct oci_resources *r, struct cerr *e);
 int cgroup_enter(const struct ctr_cgroup *cg, pid_t pid, struct cerr *e);
+/* The calling (single-threaded) process joins its cgroups; v2_done: it was cloned into the
+ * v2 one already. */
+int cgroup_enter_self(const struct ctr_cgroup *cg, bool v2_done, struct cerr *e);
+/* An O_PATH fd of the v2 directory for CLONE_INTO_CGROUP, or -1. */
+int cgroup_v2_fd(const struct ctr_cgroup *cg);
+/* fork(), or clone with namespaces, and into the v2 cgroup cgfd when >= 0 (*into says
+ * whether that happened). */
+pid_t ctr_clone(unsigned long flags, int cgfd, bool *into);
 /* Kill every process left and remove the directories. */
 int cgroup_destroy(const struct ctr_cgroup *cg, struct cerr *e);
 int cgroup_pids(const struct ctr_cgroup *cg, pid_t **out, size_t *n, struct cerr *e);

@@ -152,8 +152,13 @@ int state_read(int dirfd, const char *id, struct ctr_state *st, struct cerr *e)
 			return cerr_set(e, 0, "container `%s` does not exist", id);
 		return cerr_set(e, errno, "read state of `%s`", id);
 	}
-	doc = json_loadfd(fd, 0, &jerr);
-	close(fd);
+	{
+		/* One read: json_loadfd reads a byte per syscall. */
+		char    buf[16384];
+		ssize_t n = read(fd, buf, sizeof(buf));
+		close(fd);
+		doc = n > 0 && n < (ssize_t)sizeof(buf) ? json_loadb(buf, (size_t)n, 0, &jerr) : NULL;
+	}
 	if (!doc || !json_is_object(doc)) {
 		json_decref(doc);
 		return cerr_set(e, EINVAL, "state of `%s` is corrupt", id);

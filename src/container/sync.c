@@ -1,9 +1,13 @@
 /* The runtime and the container's init talk over a socketpair: one tag byte, then for
- * errors the message, so a failure inside the init reaches the user as a normal error. */
+ * errors the message, so a failure inside the init reaches the user as a normal error.
+ * And the clone that starts them. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>
+#include <linux/sched.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "container/internal.h"
@@ -42,4 +46,23 @@ int sync_recv(int fd, char *tag, struct cerr *e)
 	if (buf[0] == '!')
 		return cerr_set(e, 0, "%s", buf + 1);
 	return 0;
+}
+
+pid_t ctr_clone(unsigned long flags, int cgfd, bool *into)
+{
+	*into = false;
+	if (cgfd >= 0) {
+		struct clone_args args = {
+			.flags       = flags | CLONE_INTO_CGROUP,
+			.exit_signal = SIGCHLD,
+			.cgroup      = (unsigned long long)cgfd,
+		};
+		long pid = syscall(SYS_clone3, &args, sizeof(args));
+		if (pid >= 0) {
+			*into = true;
+			return (pid_t)pid;
+		}
+		/* an older kernel: the plain way below */
+	}
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 }
