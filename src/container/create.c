@@ -306,8 +306,15 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	snprintf(L->st.bundle, sizeof(L->st.bundle), "%s", bundle);
 	snprintf(L->st.rootfs, sizeof(L->st.rootfs), "%s", rootfs);
 
-	if (cgroup_create(&L->st.cg, c->cgroups_path, id, g->systemd_cgroup, e) < 0)
-		goto fail_state;
+	if (cgroup_create(&L->st.cg, c->cgroups_path, id, g->systemd_cgroup, e) < 0) {
+		/* Rootless: cgroups are not ours to make; without limits to apply, go on. */
+		if (geteuid() == 0 || c->resources.present ||
+		    (e->errnum != EACCES && e->errnum != EPERM && e->errnum != EROFS))
+			goto fail_state;
+		log_debug("no cgroups: %s", e->msg);
+		cerr_clear(e);
+		memset(&L->st.cg, 0, sizeof(L->st.cg));
+	}
 	if (cgroup_apply(&L->st.cg, &c->resources, e) < 0)
 		goto fail_cg;
 	STEP("cgroups made");
@@ -403,6 +410,19 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	L->st.pid = pid;
 
 	if (flags & CLONE_NEWUSER) {
+		if (geteuid() != 0) {
+			/* An unprivileged writer of gid_map must first give up setgroups(2). */
+			char path[64];
+			snprintf(path, sizeof(path), "/proc/%d/setgroups", pid);
+			int fd = open(path, O_WRONLY | O_CLOEXEC);
+			if (fd < 0 || write(fd, "deny", 4) != 4) {
+				cerr_set(e, errno, "write setgroups");
+				if (fd >= 0)
+					close(fd);
+				goto fail_child;
+			}
+			close(fd);
+		}
 		if (write_maps(pid, "uid_map", c->uid_map, c->n_uid_map, e) < 0 ||
 		    write_maps(pid, "gid_map", c->gid_map, c->n_gid_map, e) < 0)
 			goto fail_child;
