@@ -27,6 +27,20 @@ int state_dir(const struct ctr_globals *g, char *buf, size_t size, struct cerr *
 	} else {
 		snprintf(buf, size, "/run/cella");
 	}
+	if (mkdir(buf, 0700) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return cerr_set(e, errno, "create state directory `%s`", buf);
+	/* Clients pass paths like /run/containerd/runc/NAMESPACE: make the parents too. */
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int rc = mkdir(buf, 0711);
+		*p = '/';
+		if (rc < 0 && errno != EEXIST)
+			return cerr_set(e, errno, "create state directory `%s`", buf);
+	}
 	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
 		return cerr_set(e, errno, "create state directory `%s`", buf);
 	return 0;
