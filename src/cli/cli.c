@@ -7,11 +7,26 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "container/container.h"
 
 static const struct cli_command *const cli_commands[] = {
 	&cmd_help,
 	&cmd_host,
 	&cmd_vm,
+	&cmd_create,
+	&cmd_start,
+	&cmd_state,
+	&cmd_kill,
+	&cmd_delete,
+	&cmd_run,
+	&cmd_list,
+	&cmd_exec,
+	&cmd_ps,
+	&cmd_pause,
+	&cmd_resume,
+	&cmd_update,
+	&cmd_features,
+	&cmd_spec,
 };
 
 const struct cli_command *cli_find(const char *name)
@@ -32,6 +47,11 @@ void cli_print_usage(FILE *f)
 		fprintf(f, "  %-10s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
 	fprintf(f, "\nGlobal options:\n"
 		   "  --debug      log debugging detail to stderr\n"
+		   "  --root DIR   container state directory (default /run/cella, or\n"
+		   "               $XDG_RUNTIME_DIR/cella when not root)\n"
+		   "  --log FILE   also write errors and warnings to FILE\n"
+		   "  --log-format text|json\n"
+		   "  --systemd-cgroup  accepted for runc compatibility (cgroupfs is used)\n"
 		   "  -h, --help   show this help\n"
 		   "  --version    show the version\n\n"
 		   "Run 'cella help COMMAND' for a command's options.\n");
@@ -48,9 +68,13 @@ int cli_option_error(struct cerr *e, const char *cmd, int c, char **argv)
 	return cerr_usage(e, "%s: unknown option '%s'", cmd, arg);
 }
 
+static FILE *cli_log_file;
+
 static int cli_report(const char *cmd, const struct cerr *e)
 {
 	fprintf(stderr, "cella: %s\n", e->msg);
+	if (cli_log_file)
+		log_error("%s", e->msg);
 	if (e->usage)
 		fprintf(stderr, "Try 'cella help%s%s'.\n", cmd ? " " : "", cmd ? cmd : "");
 	return cerr_exit_status(e);
@@ -60,6 +84,10 @@ int cli_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "debug",   no_argument, NULL, 'd' },
+		{ "root",    required_argument, NULL, 'r' },
+		{ "log",     required_argument, NULL, 'l' },
+		{ "log-format", required_argument, NULL, 'f' },
+		{ "systemd-cgroup", no_argument, NULL, 's' },
 		{ "help",    no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -75,6 +103,23 @@ int cli_main(int argc, char **argv)
 		case 'd':
 			g.debug = true;
 			log_set_level(LOG_DEBUG);
+			break;
+		case 'r':
+			g.root = optarg;
+			break;
+		case 'l':
+			g.log_file = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "json") == 0) {
+				g.log_json = true;
+			} else if (strcmp(optarg, "text") != 0) {
+				fprintf(stderr, "cella: --log-format must be text or json, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 's':
+			g.systemd_cgroup = true;
 			break;
 		case 'h':
 			cli_print_usage(stdout);
@@ -95,12 +140,29 @@ int cli_main(int argc, char **argv)
 		return 2;
 	}
 
+	if (g.log_json)
+		log_set_format(LOG_JSON);
+	if (g.log_file) {
+		cli_log_file = fopen(g.log_file, "ae");
+		if (!cli_log_file) {
+			fprintf(stderr, "cella: --log `%s`: cannot open\n", g.log_file);
+			return 1;
+		}
+		log_set_sink(cli_log_file);
+	}
+
 	const char               *name = argv[optind];
 	const struct cli_command *cmd  = cli_find(name);
 	if (!cmd) {
 		fprintf(stderr, "cella: unknown command '%s'\n\n", name);
 		cli_print_usage(stderr);
 		return 2;
+	}
+
+	/* These verbs put a runtime process into a container: run from a sealed copy. */
+	if (strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0) {
+		if (ctr_seal_self(argv, &e) < 0)
+			return cli_report(name, &e);
 	}
 
 	/* The command sees argv[0] = its own name, like a program of its own. */
@@ -110,6 +172,11 @@ int cli_main(int argc, char **argv)
 	optopt = 0;
 	int rc = cmd->run(&g, cargc, cargv, &e);
 	if (rc < 0)
-		return cli_report(cmd->name, &e);
+		rc = cli_report(cmd->name, &e);
+	if (cli_log_file) {
+		log_set_sink(NULL);
+		fclose(cli_log_file);
+		cli_log_file = NULL;
+	}
 	return rc;
 }

@@ -10,7 +10,11 @@
 
 /* Options given before the command name (runc puts its global options there too). */
 struct cli_globals {
-	bool debug;
+	bool        debug;
+	const char *root;           /* --root: the container runtime's state directory */
+	const char *log_file;       /* --log */
+	bool        log_json;       /* --log-format json */
+	bool        systemd_cgroup; /* --systemd-cgroup (accepted; cgroupfs is used) */
 };
 
 struct cli_command {
@@ -36,5 +40,25 @@ void cli_print_usage(FILE *f);
 extern const struct cli_command cmd_help;
 extern const struct cli_command cmd_host;
 extern const struct cli_command cmd_vm;
+/* The OCI runtime (runc's command line). */
+extern const struct cli_command cmd_create;
+extern const struct cli_command cmd_start;
+extern const struct cli_command cmd_state;
+extern const struct cli_command cmd_kill;
+extern const struct cli_command cmd_delete;
+extern const struct cli_command cmd_run;
+extern const struct cli_command cmd_list;
+extern const struct cli_command cmd_exec;
+extern const struct cli_command cmd_ps;
+extern const struct cli_command cmd_pause;
+extern const struct cli_command cmd_resume;
+extern const struct cli_command cmd_update;
+extern const struct cli_command cmd_features;
+extern const struct cli_command cmd_spec;
+
+/* Shared by the runtime verbs: exactly one container id after the options. */
+const char *cli_container_id(const char *cmd, int argc, char **argv, struct cerr *e);
+struct ctr_globals;
+void cli_ctr_globals(const struct cli_globals *g, struct ctr_globals *out);
 
 #endif
