@@ -204,6 +204,10 @@ expect_match virtio-blk-readonly-reads "$out" '^SECTOR0 CELLA-DISK-0001\.$'
 out=$(vm --drive "file=$work/disk.img" --console-file "$work/hvc.txt" --append test=hvc); rc=$?
 expect_eq virtio-console-exit-1 "$rc" 1
 expect_eq virtio-console-file "$(cat "$work/hvc.txt")" "HVC hello from the guest"
+out=$(vm --rng --append test=rng); rc=$?
+expect_eq virtio-rng-exit-1 "$rc" 1
+expect_match virtio-rng-filled "$out" '^RNG got=64 random$'
+
 # interrupts reach the guest: the UART's through KVM_IRQ_LINE, virtio-blk's through its irqfd,
 # both via the in-kernel 8259 and the local APIC's LINT0
 out=$(vm --append test=irq); rc=$?
