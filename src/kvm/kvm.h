@@ -61,14 +61,8 @@ int kvm_vm_create_vcpus(struct kvm_vm *vm, unsigned n, struct cerr *e);
 /* Check for a KVM capability (> 0: present). */
 int kvm_vm_check_cap(const struct kvm_vm *vm, long cap);
 
-/* The signals that stop a run (SIGINT, SIGTERM, SIGHUP). Block them before starting any
- * thread (device loops, terminal input), so that only kvm_vm_run's watcher receives them;
- * restore *old after the run. */
-void kvm_signals_set(sigset_t *set);
-void kvm_signals_block(sigset_t *old);
-
-/* Run every vCPU on its own thread until the guest stops the machine, a vCPU fails or a stop
- * signal arrives (status 128 + its number, as a shell reports it). Returns the status
+/* Run every vCPU on its own thread until the guest stops the machine, a vCPU fails or
+ * kvm_vm_stop() is called (the machine's stop-signal watcher does, with 128 + the signal). Returns the status
  * (>= 0), or -1 with *e set. */
 int kvm_vm_run(struct kvm_vm *vm, struct cerr *e);
 

@@ -136,57 +136,12 @@ static void *kvm_vcpu_thread(void *arg)
 	return NULL;
 }
 
-void kvm_signals_set(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-}
-
-void kvm_signals_block(sigset_t *old)
-{
-	sigset_t set;
-
-	kvm_signals_set(&set);
-	pthread_sigmask(SIG_BLOCK, &set, old);
-}
-
-struct kvm_signal_watch {
-	struct kvm_vm *vm;
-	sigset_t       set;
-	bool           done;  /* the run is over: the next signal only ends the watcher */
-};
-
-/* SIGINT, SIGTERM and SIGHUP end the run like a guest exit, with the shell's status for a
- * signal (128 + number), so the terminal is restored and devices flushed on the way out. */
-static void *kvm_signal_thread(void *arg)
-{
-	struct kvm_signal_watch *w = arg;
-	int                      sig;
-
-	while (sigwait(&w->set, &sig) == 0) {
-		if (__atomic_load_n(&w->done, __ATOMIC_SEQ_CST))
-			break;
-		log_info("signal %d: stopping the guest", sig);
-		kvm_vm_stop(w->vm, 128 + sig);
-	}
-	return NULL;
-}
-
 int kvm_vm_run(struct kvm_vm *vm, struct cerr *e)
 {
 	struct sigaction sa = { .sa_handler = kvm_kick_handler };  /* no SA_RESTART */
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGUSR1, &sa, NULL) < 0)
 		return cerr_set(e, errno, "vCPU kick signal");
-
-	/* The stop signals are blocked (kvm_signals_block) in every thread; one thread takes them. */
-	struct kvm_signal_watch watch = { .vm = vm };
-	pthread_t               watcher;
-	kvm_signals_set(&watch.set);
-	pthread_sigmask(SIG_BLOCK, &watch.set, NULL);
-	bool watching = pthread_create(&watcher, NULL, kvm_signal_thread, &watch) == 0;
 
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct kvm_vcpu *c = &vm->vcpu[i];
@@ -210,11 +165,6 @@ int kvm_vm_run(struct kvm_vm *vm, struct cerr *e)
 			pthread_mutex_unlock(&vm->lock);
 		}
 		log_debug("vCPU %u: %llu exits to user space", i, (unsigned long long)c->exits);
-	}
-	if (watching) {
-		__atomic_store_n(&watch.done, true, __ATOMIC_SEQ_CST);
-		pthread_kill(watcher, SIGHUP);
-		pthread_join(watcher, NULL);
 	}
 	if (vm->failed) {
 		*e = vm->err;

@@ -1,6 +1,8 @@
 /* The stop-signal watcher of signals.h: one thread in sigwait() on the blocked signals. */
 #include "vm/signals.h"
 
+#include "base/log.h"
+
 static void *vm_signal_thread(void *arg)
 {
 	struct vm_signals *s = arg;
@@ -9,6 +11,7 @@ static void *vm_signal_thread(void *arg)
 	while (sigwait(&s->set, &sig) == 0) {
 		if (__atomic_load_n(&s->done, __ATOMIC_SEQ_CST))
 			break;
+		log_info("signal %d: stopping the guest", sig);
 		s->stop(s->opaque, 128 + sig);
 	}
 	return NULL;

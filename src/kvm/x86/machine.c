@@ -23,7 +23,9 @@
 #include "kvm/x86/i8042.h"
 #include "kvm/x86/ports.h"
 #include "kvm/x86/pvh.h"
+#include "vm/signals.h"
 #include "vm/machine.h"
+#include "vm/signals.h"
 
 #define X86_TSS_ADDR      0xfffbd000ull  /* three pages KVM needs for real-mode emulation... */
 #define X86_IDENTITY_ADDR 0xfffbc000ull  /* ...and one for its identity map, under the BIOS */
@@ -224,6 +226,13 @@ static int x86_boot(struct x86_machine *m, const struct vm_config *cfg, struct c
 				 BOOT_ZERO_PAGE, e);
 }
 
+/* SIGINT, SIGTERM, SIGHUP: end the run with the shell's status for the signal. */
+static void x86_signalled(void *opaque, int status)
+{
+	struct x86_machine *m = opaque;
+	kvm_vm_stop(&m->vm, status);
+}
+
 static int x86_run(const struct vm_config *cfg, struct cerr *e)
 {
 	if (x86_check_config(cfg, e) < 0)
@@ -233,11 +242,13 @@ static int x86_run(const struct vm_config *cfg, struct cerr *e)
 		return cerr_set(e, ENOMEM, "vm");
 	m->vm.kvm_fd = m->vm.vm_fd = -1;
 
-	sigset_t old_mask;
-	kvm_signals_block(&old_mask);  /* before any thread starts: see kvm_vm_run */
+	struct vm_signals sig = { 0 };
+	vm_signals_block(&sig);  /* before any thread starts, so only the watcher takes them */
 	int rc = x86_boot(m, cfg, e);
 	if (rc == 0)
 		rc = kvm_virtio_start(&m->virtio, e);
+	if (rc == 0)
+		rc = vm_signals_watch(&sig, x86_signalled, m, e);
 	if (rc == 0) {
 		rc = term_start(&m->term, STDIN_FILENO, x86_console_input, x86_console_quit, m, e);
 		if (rc == 0) {
@@ -245,6 +256,7 @@ static int x86_run(const struct vm_config *cfg, struct cerr *e)
 			term_stop(&m->term);
 		}
 	}
+	vm_signals_end(&sig);
 	kvm_virtio_free(&m->virtio);  /* its loop thread stops before the VM goes */
 	if (m->vm.vm_fd >= 0 || m->vm.kvm_fd >= 0)
 		kvm_vm_close(&m->vm);
@@ -253,7 +265,6 @@ static int x86_run(const struct vm_config *cfg, struct cerr *e)
 	if (m->i8042_ready)
 		i8042_destroy(&m->i8042);
 	free(m);
-	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	return rc;
 }
 
