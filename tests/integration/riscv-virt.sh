@@ -64,6 +64,35 @@ else
 	skip uboot "u-boot-qemu, fdisk or e2fsprogs missing"
 fi
 
+# --net tap: a tap device in a private network namespace, with busybox's DHCP server on it
+if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null && command -v busybox >/dev/null &&
+	[ -c /dev/net/tun ]; then
+	ns=cella-tap-$$
+	printf 'start 10.99.0.15\nend 10.99.0.20\ninterface ctap0\nlease_file %s/leases\noption subnet 255.255.255.0\n' \
+		"$work" >"$work/udhcpd.conf"
+	: >"$work/leases"
+	if ip netns add "$ns"; then
+		out=$(ip netns exec "$ns" sh -c '
+			ip link set lo up && ip tuntap add dev ctap0 mode tap &&
+			ip addr add 10.99.0.1/24 dev ctap0 && ip link set ctap0 up || exit 99
+			busybox udhcpd -f "$1/udhcpd.conf" >/dev/null 2>&1 & d=$!
+			shift
+			"$@"; rc=$?
+			kill $d
+			exit $rc' sh "$work" timeout "$limit" "$CELLA" vm --arch riscv64 -m 256M \
+			--kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
+			--append "console=ttyS0 guest.mode=selftest quiet" --net tap=ctap0 </dev/null 2>&1)
+		rc=$?
+		ip netns del "$ns"
+		expect_eq tap-exit-0 "$rc" 0
+		expect_match tap-dhcp-through-tap "$out" 'SELFTEST net=ok addr=10\.99\.0\.15/24'
+	else
+		skip tap "cannot create a network namespace"
+	fi
+else
+	skip tap "needs root, iproute2, busybox and /dev/net/tun"
+fi
+
 # an interactive shell on the UART, through a pseudo-terminal
 python3 "$CELLA_TOP/tests/riscv-virt/shell.py" riscv-virt timeout "$limit" "$CELLA" vm \
 	--arch riscv64 -m 256M --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
