@@ -583,7 +583,7 @@ int ctr_run(const struct ctr_globals *g, const char *id, const struct ctr_create
 	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	if (!o->keep) {
 		struct cerr ignored;
-		ctr_delete(g, id, true, &ignored);
+		ctr_delete_with(g, id, true, &L.cfg, &ignored);
 	}
 	STEP("deleted");
 	launched_close(&L);

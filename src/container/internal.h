@@ -131,6 +131,10 @@ void seccomp_prog_free(struct seccomp_prog *p);
 int hooks_run(const struct oci_hooks *h, enum oci_hook_kind kind, const char *state_json,
 	      struct cerr *e);
 
+/* lifecycle.c: delete with the config already at hand (NULL: read the bundle's). */
+int ctr_delete_with(const struct ctr_globals *g, const char *id, bool force,
+		    const struct oci_config *cfg, struct cerr *e);
+
 /* sync.c: the little protocol between the runtime and the container's init. */
 int sync_send(int fd, char tag, const char *msg);
 /* Wait for a message; tag '!' carries an error text, which becomes *e. */

@@ -188,6 +188,12 @@ static bool wait_gone(const struct ctr_state *st, int ms)
 
 int ctr_delete(const struct ctr_globals *g, const char *id, bool force, struct cerr *e)
 {
+	return ctr_delete_with(g, id, force, NULL, e);
+}
+
+int ctr_delete_with(const struct ctr_globals *g, const char *id, bool force,
+		    const struct oci_config *cfg, struct cerr *e)
+{
 	char              root[PATH_MAX];
 	struct ctr_state  st;
 	int               dirfd;
@@ -234,15 +240,19 @@ int ctr_delete(const struct ctr_globals *g, const char *id, bool force, struct c
 	{
 		struct oci_config c;
 		struct cerr       ce;
-		if (oci_config_load(&c, st.bundle, &ce) == 0) {
-			if (c.hooks.n[OCI_HOOK_POSTSTOP]) {
-				char *sj = state_json(&st, "stopped");
-				if (hooks_run(&c.hooks, OCI_HOOK_POSTSTOP, sj, &ce) < 0)
-					log_warn("%s", ce.msg);
-				free(sj);
-			}
-			oci_config_free(&c);
+		bool              loaded = false;
+		if (!cfg && oci_config_load(&c, st.bundle, &ce) == 0) {
+			cfg    = &c;
+			loaded = true;
 		}
+		if (cfg && cfg->hooks.n[OCI_HOOK_POSTSTOP]) {
+			char *sj = state_json(&st, "stopped");
+			if (hooks_run(&cfg->hooks, OCI_HOOK_POSTSTOP, sj, &ce) < 0)
+				log_warn("%s", ce.msg);
+			free(sj);
+		}
+		if (loaded)
+			oci_config_free(&c);
 	}
 	struct cerr re;
 	if (state_remove(root, id, &re) < 0 && rc == 0) {
