@@ -61,4 +61,9 @@ const char *cli_container_id(const char *cmd, int argc, char **argv, struct cerr
 struct ctr_globals;
 void cli_ctr_globals(const struct cli_globals *g, struct ctr_globals *out);
 
+/* A verb whose only argument is the container id (start, state, pause, resume): handles
+ * --help and option errors, fills *cg and *id. 1: go on; 0: help was printed; -1: *e set. */
+int cli_id_verb(const struct cli_command *cmd, const struct cli_globals *g, int argc, char **argv,
+		struct ctr_globals *cg, const char **id, struct cerr *e);
+
 #endif

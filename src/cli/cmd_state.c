@@ -1,5 +1,4 @@
 /* `cella state`: print a container's state as JSON. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -7,24 +6,12 @@
 
 static int state_run(const struct cli_globals *g, int argc, char **argv, struct cerr *e)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct ctr_globals cg;
-	int                c;
+	const char        *id;
+	int                rc = cli_id_verb(&cmd_state, g, argc, argv, &cg, &id, e);
 
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(cmd_state.usage, stdout);
-			return 0;
-		}
-		return cli_option_error(e, "state", c, argv);
-	}
-	const char *id = cli_container_id("state", argc, argv, e);
-	if (!id)
-		return -1;
-	cli_ctr_globals(g, &cg);
+	if (rc <= 0)
+		return rc;
 	return ctr_state(&cg, id, stdout, e);
 }
 
