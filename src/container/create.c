@@ -46,6 +46,9 @@ struct init_args {
 	const struct ctr_cgroup *cg;
 	bool                     enter_cgroups; /* join them ourselves (not in a new userns) */
 	bool                     in_v2;         /* cloned into the v2 cgroup already */
+	struct ctr_state        *st;            /* our copy: the pid arrives with the go */
+	char                    *state_creating; /* hooks' stdin, made before the pivot */
+	char                    *state_created;
 };
 
 static int make_console(struct rootfs_ctx *r, struct cerr *e)
@@ -58,7 +61,7 @@ static int make_console(struct rootfs_ctx *r, struct cerr *e)
 static int before_pivot(struct rootfs_ctx *r, struct cerr *e)
 {
 	struct init_args *a = r->arg;
-	return hooks_run(&a->cfg->hooks, OCI_HOOK_CREATE_CONTAINER, "{}", e);
+	return hooks_run(&a->cfg->hooks, OCI_HOOK_CREATE_CONTAINER, a->state_creating, e);
 }
 
 static bool ns_new(const struct oci_config *c, int type)
@@ -81,10 +84,17 @@ static bool ns_listed(const struct oci_config *c, int type)
 static int init_prepare(struct init_args *a, char *exe, size_t exe_size, struct cerr *e)
 {
 	const struct oci_config *c = a->cfg;
-	char                     tag;
+	char                     tag, msg[32];
 
-	if (sync_recv(a->sync, &tag, e) < 0)
+	/* The go carries our pid as the host sees it: the hooks that run in here (after the
+	 * pivot they could not reach the state dir) need it in their state. */
+	if (sync_recv_msg(a->sync, &tag, msg, sizeof(msg), e) < 0)
 		return -1;
+	a->st->pid = (pid_t)strtol(msg, NULL, 10);
+	if (c->hooks.n[OCI_HOOK_CREATE_CONTAINER])
+		a->state_creating = state_json(a->st, "creating");
+	if (c->hooks.n[OCI_HOOK_START_CONTAINER])
+		a->state_created = state_json(a->st, "created");
 	if (a->map_root && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return cerr_set(e, errno, "become root in the user namespace");
 	/* The user namespace first: the others are owned by it. */
@@ -158,7 +168,7 @@ static __attribute__((noreturn)) void init_main(struct init_args *a)
 			_exit(1);
 		close(a->sync);
 	}
-	if (hooks_run(&a->cfg->hooks, OCI_HOOK_START_CONTAINER, "{}", &e) == 0) {
+	if (hooks_run(&a->cfg->hooks, OCI_HOOK_START_CONTAINER, a->state_created, &e) == 0) {
 		struct proc_setup s = { .proc = &a->cfg->process, .seccomp = &a->seccomp,
 					.preserve_fds = a->preserve_fds };
 		process_exec(&s, exe, &e);
@@ -358,7 +368,14 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 			close(fd);
 		}
 	}
+	{
+		time_t    now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(L->st.created, sizeof(L->st.created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
 	a.cfg  = c;
+	a.st   = &L->st;
 	a.sync = sv[1];
 	a.state_fd = L->dirfd;
 	a.preserve_fds = o->preserve_fds;
@@ -442,8 +459,9 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 		}
 		close(fd);
 	}
-	char tag = 0;
-	if (sync_send(L->sync, 'g', NULL) < 0 || sync_recv(L->sync, &tag, e) < 0 || tag != 'r') {
+	char tag = 0, pidmsg[16];
+	snprintf(pidmsg, sizeof(pidmsg), "%d", pid);
+	if (sync_send(L->sync, 'g', pidmsg) < 0 || sync_recv(L->sync, &tag, e) < 0 || tag != 'r') {
 		if (tag != '!' && !e->msg[0])
 			cerr_set(e, 0, "container init failed");
 		cerr_wrap(e, "create `%s`", id);
@@ -451,12 +469,6 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	}
 	STEP("init ready");
 	L->st.starttime = state_starttime(pid);
-	{
-		time_t    now = time(NULL);
-		struct tm tm;
-		gmtime_r(&now, &tm);
-		strftime(L->st.created, sizeof(L->st.created), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	}
 	if (state_write(L->dirfd, &L->st, e) < 0)
 		goto fail_child;
 	if (c->hooks.n[OCI_HOOK_CREATE_RUNTIME] || c->hooks.n[OCI_HOOK_PRESTART]) {

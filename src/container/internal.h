@@ -139,5 +139,7 @@ int ctr_delete_with(const struct ctr_globals *g, const char *id, bool force,
 int sync_send(int fd, char tag, const char *msg);
 /* Wait for a message; tag '!' carries an error text, which becomes *e. */
 int sync_recv(int fd, char *tag, struct cerr *e);
+/* The same, and the text after a non-error tag into MSG (SIZE bytes, NUL-terminated). */
+int sync_recv_msg(int fd, char *tag, char *msg, size_t size, struct cerr *e);
 
 #endif

@@ -31,6 +31,11 @@ int sync_send(int fd, char tag, const char *msg)
 
 int sync_recv(int fd, char *tag, struct cerr *e)
 {
+	return sync_recv_msg(fd, tag, NULL, 0, e);
+}
+
+int sync_recv_msg(int fd, char *tag, char *msg, size_t size, struct cerr *e)
+{
 	char    buf[CERR_MSG_MAX + 1];
 	ssize_t n;
 
@@ -45,6 +50,8 @@ int sync_recv(int fd, char *tag, struct cerr *e)
 	*tag   = buf[0];
 	if (buf[0] == '!')
 		return cerr_set(e, 0, "%s", buf + 1);
+	if (msg && size)
+		snprintf(msg, size, "%s", buf + 1);
 	return 0;
 }
 

@@ -174,6 +174,32 @@ C run --bundle "$B" h1
 expect_eq hooks-ran-three "$(grep -c '"id": "h1"' "$T/hook.out" 2>/dev/null)" 3
 cp "$T/config.saved" "$B/config.json"
 
+# every hook kind gets the real state, also the two that run inside the container
+# (createContainer before the pivot, startContainer after it: its path is in the rootfs)
+printf '#!/bin/sh\ncat >"%s/hk-$1.json"\n' "$T" >"$T/hk.sh"; chmod +x "$T/hk.sh"
+printf '#!/bin/sh\ncat >/tmp/hk-start.json\n' >"$B/rootfs/bin/hk-start"; chmod +x "$B/rootfs/bin/hk-start"
+jq --arg h "$T/hk.sh" '.hooks = {
+	"prestart":[{"path":$h,"args":["hk","prestart"]}],
+	"createRuntime":[{"path":$h,"args":["hk","createRuntime"]}],
+	"createContainer":[{"path":$h,"args":["hk","createContainer"]}],
+	"startContainer":[{"path":"/bin/hk-start"}],
+	"poststart":[{"path":$h,"args":["hk","poststart"]}],
+	"poststop":[{"path":$h,"args":["hk","poststop"]}]}' "$B/config.json" >"$T/hooks.json"
+cp "$T/hooks.json" "$B/config.json"
+set_args "$B" true
+C create --bundle "$B" h2 && hpid=$(C state h2 | jq .pid) && C start h2
+for _ in $(seq 50); do [ "$(C state h2 2>/dev/null | jq -r .status)" = stopped ] && break; sleep 0.1; done
+C delete h2
+cp "$B/rootfs/tmp/hk-start.json" "$T/hk-startContainer.json" 2>/dev/null
+for k in prestart:created createRuntime:created createContainer:creating startContainer:created \
+	poststart:running poststop:stopped; do
+	kind=${k%%:*} want=${k#*:}
+	expect_eq "hook-state-$kind" "$(jq -r '"\(.id) \(.status) \(.pid)"' "$T/hk-$kind.json" 2>&1)" \
+		"h2 $want $([ "$want" = stopped ] && echo 0 || echo "$hpid")"
+done
+rm -f "$B/rootfs/bin/hk-start" "$B/rootfs/tmp/hk-start.json"
+cp "$T/config.saved" "$B/config.json"
+
 # --- a terminal through --console-socket -------------------------------------------------
 if command -v python3 >/dev/null; then
 	set_args "$B" sh -c 'tty; echo ok'
