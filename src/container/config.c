@@ -1058,6 +1058,26 @@ static int parse_linux(struct pctx *p, json_t *lin, struct oci_config *c)
 	}
 	if (opt_obj(p, lin, "linux", "timeOffsets", &o) < 0)
 		return -1;
+	if (o) {
+		static const char *const clocks[] = { "monotonic", "boottime" };
+		for (int i = 0; i < 2; i++) {
+			struct oci_time_offset *t = i ? &c->boottime : &c->monotonic;
+			json_t                 *clk;
+			char                    path[64];
+			snprintf(path, sizeof(path), "linux.timeOffsets.%s", clocks[i]);
+			if (opt_obj(p, o, "linux.timeOffsets", clocks[i], &clk) < 0)
+				return -1;
+			if (!clk)
+				continue;
+			/* the kernel takes offsets of up to about 146 years either way */
+			if (opt_int(p, clk, path, "secs", -(INT64_C(1) << 32), INT64_C(1) << 32,
+				    &t->secs, NULL) < 0 ||
+			    opt_int(p, clk, path, "nanosecs", 0, 999999999, &t->nanosecs, NULL) < 0)
+				return -1;
+			t->set = true;
+			c->has_time_offsets = true;
+		}
+	}
 	return 0;
 }
 

@@ -209,6 +209,13 @@ struct oci_config {
 	unsigned long        rootfs_propagation; /* MS_* | MS_REC; 0 = default (rslave) */
 	bool                 has_personality;
 	unsigned long        personality;
+	/* linux.timeOffsets: for a new time namespace, written to timens_offsets */
+	bool                 has_time_offsets;
+	struct oci_time_offset {
+		bool    set;
+		int64_t secs;
+		int64_t nanosecs;
+	} monotonic, boottime;
 	const char          *mount_label;
 	const char          *annotations_json; /* unused, kept for state */
 };

@@ -19,6 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "container/internal.h"
@@ -177,6 +181,38 @@ static __attribute__((noreturn)) void init_main(struct init_args *a)
 	_exit(127);
 }
 
+/* A new time namespace takes its offsets before any process is in it: unshare makes it
+ * the one our next child enters, the offsets go in, and the clone puts the init there.
+ * *own keeps our own namespace to go back to. */
+static int timens_prepare(const struct oci_config *c, int *own, struct cerr *e)
+{
+	char buf[128];
+	int  len = 0;
+
+	*own = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+	if (*own < 0)
+		return cerr_set(e, errno, "linux.namespaces: time namespaces (open /proc/self/ns/time)");
+	if (unshare(CLONE_NEWTIME) < 0)
+		return cerr_set(e, errno, "linux.namespaces: new time namespace");
+	if (c->monotonic.set)
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "monotonic %lld %lld\n",
+				(long long)c->monotonic.secs, (long long)c->monotonic.nanosecs);
+	if (c->boottime.set)
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "boottime %lld %lld\n",
+				(long long)c->boottime.secs, (long long)c->boottime.nanosecs);
+	if (len == 0)
+		return 0;
+	int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cerr_set(e, errno, "linux.timeOffsets: open /proc/self/timens_offsets");
+	ssize_t w = write(fd, buf, (size_t)len);
+	int     err = errno;
+	close(fd);
+	if (w != len)
+		return cerr_set(e, w < 0 ? err : EIO, "linux.timeOffsets: write /proc/self/timens_offsets");
+	return 0;
+}
+
 static int write_maps(pid_t pid, const char *file, const struct oci_idmap *m, size_t n,
 		      struct cerr *e)
 {
@@ -254,7 +290,7 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	pid_t              pid;
 	bool               userns;
 	unsigned long      flags = 0;
-	int                own_pidns = -1;
+	int                own_pidns = -1, own_timens = -1;
 
 	memset(L, 0, sizeof(*L));
 	L->dirfd = L->sync = -1;
@@ -297,6 +333,10 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 			 c->process.apparmor_profile);
 	if (c->process.selinux_label && c->process.selinux_label[0])
 		log_warn("process.selinuxLabel is not supported: ignored");
+	if (c->has_time_offsets && !ns_new(c, CLONE_NEWTIME)) {
+		oci_config_free(c);
+		return cerr_set(e, EINVAL, "config.json: linux.timeOffsets needs a new time namespace in linux.namespaces");
+	}
 	userns = ns_new(c, CLONE_NEWUSER);
 	if (userns && (!c->n_uid_map || !c->n_gid_map)) {
 		oci_config_free(c);
@@ -354,7 +394,9 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	}
 	for (size_t i = 0; i < c->n_ns; i++) {
 		if (!c->ns[i].path) {
-			flags |= (unsigned long)c->ns[i].type;
+			/* a time namespace is made below: clone(2) reads 0x80 as the exit signal */
+			if (c->ns[i].type != CLONE_NEWTIME)
+				flags |= (unsigned long)c->ns[i].type;
 		} else if (c->ns[i].type == CLONE_NEWPID) {
 			/* Joining a pid namespace takes effect for children: do it here. */
 			int fd = open(c->ns[i].path, O_RDONLY | O_CLOEXEC);
@@ -394,11 +436,19 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 
 	a.cg            = &L->st.cg;
 	a.enter_cgroups = !(flags & CLONE_NEWUSER);
+	if (ns_new(c, CLONE_NEWTIME) && timens_prepare(c, &own_timens, e) < 0)
+		goto fail_sync;
 	int cgfd        = a.enter_cgroups ? cgroup_v2_fd(&L->st.cg) : -1;
 	fflush(NULL);
 	pid = ctr_clone(flags, cgfd, &a.in_v2);
 	if (cgfd >= 0)
 		close(cgfd);
+	if (pid != 0 && own_timens >= 0) {
+		/* our later children (hooks, exec) are not the container's */
+		setns(own_timens, CLONE_NEWTIME);
+		close(own_timens);
+		own_timens = -1;
+	}
 	if (pid > 0)
 		STEP("cloned");
 	if (pid < 0) {
@@ -497,6 +547,10 @@ fail_sync:
 	if (own_pidns >= 0) {
 		setns(own_pidns, CLONE_NEWPID);
 		close(own_pidns);
+	}
+	if (own_timens >= 0) {
+		setns(own_timens, CLONE_NEWTIME);
+		close(own_timens);
 	}
 fail_fds:
 	if (a.console_sock >= 0)

@@ -101,5 +101,11 @@ int main(int argc, char **argv)
 		printf("cwd %s\n", getcwd(buf, sizeof(buf)) ? buf : strerrorname_np(errno));
 	}
 	fflush(stdout);
+	if (!strcmp(what, "clocks") || !strcmp(what, "all")) {
+		struct timespec m, b;
+		clock_gettime(CLOCK_MONOTONIC, &m);
+		clock_gettime(CLOCK_BOOTTIME, &b);
+		printf("monotonic %lld\nboottime %lld\n", (long long)m.tv_sec, (long long)b.tv_sec);
+	}
 	return 0;
 }

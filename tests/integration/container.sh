@@ -200,6 +200,37 @@ done
 rm -f "$B/rootfs/bin/hk-start" "$B/rootfs/tmp/hk-start.json"
 cp "$T/config.saved" "$B/config.json"
 
+# --- linux.timeOffsets in a new time namespace -------------------------------------------
+build_probe
+if [ -z "$CTR_PROBE" ]; then
+	skip time-offsets "cannot build the static probe: $(head -1 "$T/probe.err")"
+elif [ ! -e /proc/self/ns/time ]; then
+	skip time-offsets "this kernel has no time namespaces"
+else
+	cp "$CTR_PROBE" "$B/rootfs/bin/probe"
+	jq '.linux.namespaces += [{"type":"time"}]
+	    | .linux.timeOffsets = {"monotonic":{"secs":86400},"boottime":{"secs":172800,"nanosecs":5}}' \
+		"$T/config.saved" >"$B/config.json"
+	set_args "$B" sh -c '/bin/probe clocks; cut -d. -f1 /proc/uptime'
+	host_mono=$(awk '{print int($1)}' /proc/uptime)
+	out=$(C run --bundle "$B" t1 2>&1)
+	mono=$(echo "$out" | awk '$1 == "monotonic" {print $2}')
+	boot=$(echo "$out" | awk '$1 == "boottime" {print $2}')
+	up=$(echo "$out" | sed -n 3p)
+	expect_eq time-offset-monotonic "$([ "${mono:-0}" -ge $((host_mono + 86400)) ] && [ "${mono:-0}" -lt $((host_mono + 86500)) ] && echo ok || echo "$out")" ok
+	expect_eq time-offset-boottime "$([ "${boot:-0}" -ge $((host_mono + 172800)) ] && echo ok || echo "$out")" ok
+	expect_eq time-offset-uptime "$([ "${up:-0}" -ge $((host_mono + 172800)) ] && echo ok || echo "$out")" ok
+	host_after=$(awk '{print int($1)}' /proc/uptime)
+	expect_eq time-offset-host-untouched "$([ "$host_after" -lt $((host_mono + 1000)) ] && echo ok)" ok
+	# offsets without a time namespace of its own: refused, as runc and crun do
+	jq '.linux.timeOffsets = {"monotonic":{"secs":1}}' "$T/config.saved" >"$B/config.json"
+	set_args "$B" true
+	out=$(C run --bundle "$B" t2 2>&1); rc=$?
+	expect_eq time-offset-needs-timens "$rc:$(echo "$out" | grep -c 'timeOffsets needs a new time namespace')" 1:1
+	rm -f "$B/rootfs/bin/probe"
+	cp "$T/config.saved" "$B/config.json"
+fi
+
 # --- a terminal through --console-socket -------------------------------------------------
 if command -v python3 >/dev/null; then
 	set_args "$B" sh -c 'tty; echo ok'
