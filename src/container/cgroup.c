@@ -301,8 +301,14 @@ static int apply_devices(const struct ctr_cgroup *cg, const struct oci_resources
 	for (size_t i = 0; i < cg->n; i++)
 		if (!cg->dir[i].v2 && has_ctrl(cg->dir[i].ctrls, "devices"))
 			d = &cg->dir[i];
-	if (!d)
-		return 0; /* v2 needs an eBPF program; the device nodes themselves still limit */
+	if (!d) {
+		/* v2 has no devices files: the rules become a BPF program on the cgroup */
+		for (size_t i = 0; i < cg->n; i++)
+			if (cg->dir[i].v2)
+				return devices_bpf_attach(cg->dir[i].path, r, defaults,
+							  sizeof(defaults) / sizeof(defaults[0]), e);
+		return 0;
+	}
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const struct oci_dev_rule *rule = &r->devices[i];
 		char maj[24], min[24];

@@ -135,6 +135,11 @@ int hooks_run(const struct oci_hooks *h, enum oci_hook_kind kind, const char *st
 int ctr_delete_with(const struct ctr_globals *g, const char *id, bool force,
 		    const struct oci_config *cfg, struct cerr *e);
 
+/* devices_bpf.c: linux.resources.devices (and DEFAULTS, "c 1:3 rwm" lines, allowed unless
+ * a rule of the container's says otherwise) as a device program attached to a v2 cgroup. */
+int devices_bpf_attach(const char *cgroup_dir, const struct oci_resources *r,
+		       const char *const *defaults, size_t n_defaults, struct cerr *e);
+
 /* sync.c: the little protocol between the runtime and the container's init. */
 int sync_send(int fd, char tag, const char *msg);
 /* Wait for a message; tag '!' carries an error text, which becomes *e. */

@@ -51,6 +51,27 @@ expect_match v2-memory-limit-message "$err" 'linux.resources.memory: the .memory
 expect_eq v2-refused-nothing-left "$(leftover_state m1)$(ls -d /sys/fs/cgroup/cella/m1 2>/dev/null | wc -l)" no0
 cp "$T/good.json" "$B/config.json"
 
+# device rules: v2 has no devices files, they become a BPF program on the cgroup
+devrules() { # jq rules...: run a container that tries to write /dev/null and read /dev/zero
+	jq --argjson d "$1" '.linux.resources = {"devices": $d}' "$T/good.json" >"$B/config.json"
+	set_args "$B" sh -c 'echo x >/dev/null && echo null-ok; [ "$(head -c1 /dev/zero | wc -c)" = 1 ] && echo zero-ok'
+	C run --bundle "$B" "$2" 2>&1
+}
+out=$(devrules '[{"allow":false,"access":"rwm"},{"allow":false,"type":"c","major":1,"minor":3,"access":"rw"}]' d1)
+if echo "$out" | grep -Eq 'load the cgroup v2 device program: (Operation not permitted|Function not implemented)'; then
+	skip v2-devices "the kernel refuses BPF device programs here: $(echo "$out" | head -1)"
+else
+	expect_eq v2-devices-deny-null "$(echo "$out" | grep -c null-ok):$(echo "$out" | grep -c "can't create /dev/null: Operation not permitted")" 0:1
+	expect_eq v2-devices-defaults-stay "$(echo "$out" | grep -c zero-ok)" 1
+	out=$(devrules '[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rw"}]' d2)
+	expect_eq v2-devices-allow-null "$(echo "$out" | grep -c null-ok)" 1
+	# a deny-all with a deny of /dev/zero for reads only: /dev/null (a default) stays open
+	out=$(devrules '[{"allow":false,"access":"rwm"},{"allow":false,"type":"c","major":1,"minor":5,"access":"r"}]' d3)
+	expect_eq v2-devices-deny-zero-read "$(echo "$out" | grep -c zero-ok):$(echo "$out" | grep -c null-ok)" 0:1
+	expect_eq v2-devices-cgroup-removed "$(ls -d /sys/fs/cgroup/cella/d1 /sys/fs/cgroup/cella/d2 2>/dev/null | wc -l)" 0
+fi
+cp "$T/good.json" "$B/config.json"
+
 # crun (which refuses hybrid hosts) is the oracle here
 if command -v crun >/dev/null; then
 	set_args "$B" sh -c 'hostname; grep CapEff /proc/self/status; echo pid=$$; exit 4'
