@@ -247,6 +247,21 @@ const char *state_status(int dirfd, const struct ctr_state *st)
 	return "running";
 }
 
+/* The config's annotations, read from the bundle when the state is shown: the state file
+ * keeps only what the runtime needs. A config that is gone or unreadable gives none. */
+static json_t *bundle_annotations(const char *bundle)
+{
+	char    path[PATH_MAX + 16];
+	json_t *cfg, *a;
+
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	cfg = json_load_file(path, 0, NULL);
+	a   = cfg ? json_object_get(cfg, "annotations") : NULL;
+	a   = json_is_object(a) ? json_incref(a) : json_object();
+	json_decref(cfg);
+	return a;
+}
+
 char *state_json(const struct ctr_state *st, const char *status)
 {
 	json_t *doc = json_object();
@@ -261,7 +276,7 @@ char *state_json(const struct ctr_state *st, const char *status)
 	json_object_set_new(doc, "bundle", json_string(st->bundle));
 	json_object_set_new(doc, "rootfs", json_string(st->rootfs));
 	json_object_set_new(doc, "created", json_string(st->created));
-	json_object_set_new(doc, "annotations", json_object());
+	json_object_set_new(doc, "annotations", bundle_annotations(st->bundle));
 	char *text = json_dumps(doc, JSON_INDENT(2));
 	json_decref(doc);
 	return text;

@@ -184,18 +184,21 @@ jq --arg h "$T/hk.sh" '.hooks = {
 	"createContainer":[{"path":$h,"args":["hk","createContainer"]}],
 	"startContainer":[{"path":"/bin/hk-start"}],
 	"poststart":[{"path":$h,"args":["hk","poststart"]}],
-	"poststop":[{"path":$h,"args":["hk","poststop"]}]}' "$B/config.json" >"$T/hooks.json"
+	"poststop":[{"path":$h,"args":["hk","poststop"]}]}
+	| .annotations = {"org.example.k": "v1"}' "$B/config.json" >"$T/hooks.json"
 cp "$T/hooks.json" "$B/config.json"
 set_args "$B" true
-C create --bundle "$B" h2 && hpid=$(C state h2 | jq .pid) && C start h2
+C create --bundle "$B" h2 && hpid=$(C state h2 | jq .pid)
+expect_eq state-annotations "$(C state h2 | jq -r '.annotations["org.example.k"]')" v1
+C start h2
 for _ in $(seq 50); do [ "$(C state h2 2>/dev/null | jq -r .status)" = stopped ] && break; sleep 0.1; done
 C delete h2
 cp "$B/rootfs/tmp/hk-start.json" "$T/hk-startContainer.json" 2>/dev/null
 for k in prestart:created createRuntime:created createContainer:creating startContainer:created \
 	poststart:running poststop:stopped; do
 	kind=${k%%:*} want=${k#*:}
-	expect_eq "hook-state-$kind" "$(jq -r '"\(.id) \(.status) \(.pid)"' "$T/hk-$kind.json" 2>&1)" \
-		"h2 $want $([ "$want" = stopped ] && echo 0 || echo "$hpid")"
+	expect_eq "hook-state-$kind" "$(jq -r '"\(.id) \(.status) \(.pid) \(.annotations["org.example.k"])"' "$T/hk-$kind.json" 2>&1)" \
+		"h2 $want $([ "$want" = stopped ] && echo 0 || echo "$hpid") v1"
 done
 rm -f "$B/rootfs/bin/hk-start" "$B/rootfs/tmp/hk-start.json"
 cp "$T/config.saved" "$B/config.json"

@@ -45,6 +45,11 @@ bad_config nocontroller '.linux.resources.unified = {"memory.max": "1M"}' \
 bad_config badsysctl '.linux.sysctl = {"kernel.no_such_knob": "1"}' 'linux.sysctl.kernel.no_such_knob'
 bad_config badjoin '.linux.namespaces += [{"type": "cgroup", "path": "/nonexistent/ns"}]' \
 	"linux.namespaces: open ./nonexistent/ns."
+bad_config badtimeoffset '.linux.namespaces += [{"type": "time"}]
+	| .linux.timeOffsets = {"monotonic": {"secs": 1, "nanosecs": 1000000000}}' \
+	'linux.timeOffsets.monotonic.nanosecs: 1000000000 is out of range'
+bad_config timeoffsettype '.linux.namespaces += [{"type": "time"}] | .linux.timeOffsets = {"boottime": 5}' \
+	'linux.timeOffsets.boottime: expected an object'
 bad_config hostnouts '.linux.namespaces |= map(select(.type != "uts"))' 'hostname needs a new uts namespace'
 
 rm "$B/config.json"
