@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "target/riscv/cpu.h"
+#include "target/riscv/internal.h"
 
 #define RAM_BASE 0x80000000ull
 #define RAM_SIZE (64u << 10)
@@ -204,6 +205,28 @@ static void two_harts_atomics(void)
 	CHECK_INT(lrsc, 2 << 18);
 }
 
+/* csrrs/csrrc on mip while the PLIC holds SEIP high must not latch SEIP into the software
+ * bit (OpenSBI sets SSIP that way on every IPI): once the line drops, SEIP is gone. */
+static void mip_set_does_not_latch_device_lines(void)
+{
+	const uint32_t p[] = { JAL0_SELF };
+	uint64_t       old = 0, now = 0;
+
+	setup(p, 1, RAM_BASE);
+	rv_hart_set_irq(hart, RV_IRQ_SEI, 1);
+	CHECK(rv_csr_access(hart, 0x344, 2, 1u << RV_IRQ_SSI, &old, true));
+	CHECK(old & (1u << RV_IRQ_SEI));
+	rv_hart_set_irq(hart, RV_IRQ_SEI, 0);
+	CHECK(rv_csr_access(hart, 0x344, 2, 0, &now, false));
+	CHECK(now & (1u << RV_IRQ_SSI));
+	CHECK(!(now & (1u << RV_IRQ_SEI)));
+	rv_hart_set_irq(hart, RV_IRQ_SEI, 1);
+	CHECK(rv_csr_access(hart, 0x344, 3, 1u << RV_IRQ_SSI, &old, true));
+	rv_hart_set_irq(hart, RV_IRQ_SEI, 0);
+	CHECK(rv_csr_access(hart, 0x344, 2, 0, &now, false));
+	CHECK_INT(now & ((1u << RV_IRQ_SSI) | (1u << RV_IRQ_SEI)), 0);
+}
+
 int main(void)
 {
 	check_suite = "riscv_hart";
@@ -212,6 +235,7 @@ int main(void)
 	RUN(illegal_instruction_trap);
 	RUN(interrupt_from_another_thread);
 	RUN(two_harts_atomics);
+	RUN(mip_set_does_not_latch_device_lines);
 	if (hart) {
 		rv_hart_destroy(hart);
 		free(hart);

@@ -380,7 +380,11 @@ bool rv_csr_access(struct rv_hart *h, unsigned csr, unsigned op, uint64_t src, u
 	if (!rv_csr_read(h, csr, &v))
 		return false;
 	if (write) {
-		uint64_t n = op == 1 ? src : op == 2 ? (v | src) : (v & ~src);
+		/* For mip/sip only the software-writable bits take part in a set or clear: a device
+		 * line that happens to be high (SEIP from the PLIC) must not be latched into the
+		 * software bit, or the interrupt never goes away (priv spec 3.1.9). */
+		uint64_t base = (csr == 0x344 || csr == 0x144) ? h->mip_sw : v;
+		uint64_t n    = op == 1 ? src : op == 2 ? (base | src) : (base & ~src);
 		if (!rv_csr_write(h, csr, n))
 			return false;
 		h->block_end = true; /* interrupts may now be enabled, translation may differ */
