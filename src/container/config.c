@@ -1085,8 +1085,6 @@ static int parse_root(struct pctx *p, json_t *doc, struct oci_config *c)
 {
 	json_t *o;
 
-	if (!json_is_object(doc))
-		return cerr_set(p->e, 0, "%s: expected a JSON object", p->name);
 	if (opt_str(p, doc, "", "ociVersion", &c->oci_version) < 0 ||
 	    opt_str(p, doc, "", "hostname", &c->hostname) < 0 ||
 	    opt_str(p, doc, "", "domainname", &c->domainname) < 0)
@@ -1121,13 +1119,21 @@ static int parse_root(struct pctx *p, json_t *doc, struct oci_config *c)
 	return 0;
 }
 
+/* Parse a document that must be a JSON object (config.json, process.json, resources.json). */
 static json_t *load_json(const char *text, size_t len, const char *name, struct cerr *e)
 {
 	json_error_t jerr;
 	json_t      *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 
-	if (!doc)
+	if (!doc) {
 		cerr_set(e, 0, "%s: line %d column %d: %s", name, jerr.line, jerr.column, jerr.text);
+		return NULL;
+	}
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		cerr_set(e, 0, "%s: expected a JSON object", name);
+		return NULL;
+	}
 	return doc;
 }
 
@@ -1174,10 +1180,6 @@ int oci_process_parse(struct oci_process *proc, void **json_out, const char *tex
 	doc = load_json(text, len, name, e);
 	if (!doc)
 		return -1;
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		return cerr_set(e, 0, "%s: expected a JSON object", name);
-	}
 	if (parse_process(&p, doc, "", proc) < 0) {
 		oci_process_free(proc);
 		json_decref(doc);
@@ -1198,10 +1200,6 @@ int oci_resources_parse(struct oci_resources *r, void **json_out, const char *te
 	doc = load_json(text, len, name, e);
 	if (!doc)
 		return -1;
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		return cerr_set(e, 0, "%s: expected a JSON object", name);
-	}
 	if (parse_resources(&p, doc, "", r) < 0) {
 		oci_resources_free(r);
 		json_decref(doc);
