@@ -224,29 +224,47 @@ static int p9_do_lcreate(struct p9_req *r)
 	return 0;
 }
 
-static int p9_do_read(struct p9_req *r)
+/* Tread and Treaddir share a shape: fid, offset, count in; a count and that many bytes out.
+ * Parse the request, start the reply with room for its count, and cut count to what msize and
+ * the driver's buffer leave. The handler fills the bytes, then p9_end_data() sets the count. */
+static int p9_begin_data(struct p9_req *r, uint8_t rtype, uint32_t *fid, uint64_t *off,
+			 uint32_t *count)
 {
-	uint32_t fid = p9_get_u32(&r->in);
-	uint64_t off = p9_get_u64(&r->in);
-	uint32_t count = p9_get_u32(&r->in);
+	*fid   = p9_get_u32(&r->in);
+	*off   = p9_get_u64(&r->in);
+	*count = p9_get_u32(&r->in);
 	if (r->in.bad)
 		return -EINVAL;
 	uint32_t room = p9_fs_msize(r->fs) - P9_HDR - 4;
-	if (count > room)
-		count = room;
-	p9_begin(r, P9_RREAD);
-	size_t at = r->out.pos;
+	if (*count > room)
+		*count = room;
+	p9_begin(r, rtype);
 	p9_put_u32(&r->out, 0);
 	if (r->out.bad)
 		return -ENOBUFS;
-	if (count > r->out.len - r->out.pos)
-		count = (uint32_t)(r->out.len - r->out.pos); /* the driver's buffer is smaller */
+	if (*count > r->out.len - r->out.pos)
+		*count = (uint32_t)(r->out.len - r->out.pos); /* the driver's buffer is smaller */
+	return 0;
+}
+
+static void p9_end_data(struct p9_req *r, size_t n)
+{
+	r->out.pos -= 4;
+	p9_put_u32(&r->out, (uint32_t)n);
+	r->out.pos += n;
+}
+
+static int p9_do_read(struct p9_req *r)
+{
+	uint32_t fid, count;
+	uint64_t off;
+	int      err = p9_begin_data(r, P9_RREAD, &fid, &off, &count);
+	if (err < 0)
+		return err;
 	ssize_t n = p9_fs_read(r->fs, fid, off, r->out.buf + r->out.pos, count);
 	if (n < 0)
 		return (int)n;
-	r->out.pos = at;
-	p9_put_u32(&r->out, (uint32_t)n);
-	r->out.pos += (size_t)n;
+	p9_end_data(r, (size_t)n);
 	return 0;
 }
 
@@ -322,28 +340,16 @@ static int p9_do_setattr(struct p9_req *r)
 
 static int p9_do_readdir(struct p9_req *r)
 {
-	uint32_t fid = p9_get_u32(&r->in);
-	uint64_t off = p9_get_u64(&r->in);
-	uint32_t count = p9_get_u32(&r->in);
-	if (r->in.bad)
-		return -EINVAL;
-	uint32_t room = p9_fs_msize(r->fs) - P9_HDR - 4;
-	if (count > room)
-		count = room;
-	p9_begin(r, P9_RREADDIR);
-	size_t at = r->out.pos;
-	p9_put_u32(&r->out, 0);
-	if (r->out.bad)
-		return -ENOBUFS;
-	if (count > r->out.len - r->out.pos)
-		count = (uint32_t)(r->out.len - r->out.pos); /* the driver's buffer is smaller */
-	struct p9_msg ents = { .buf = r->out.buf + r->out.pos, .len = count };
-	int           err  = p9_fs_readdir(r->fs, fid, off, count, &ents);
+	uint32_t fid, count;
+	uint64_t off;
+	int      err = p9_begin_data(r, P9_RREADDIR, &fid, &off, &count);
 	if (err < 0)
 		return err;
-	r->out.pos = at;
-	p9_put_u32(&r->out, (uint32_t)ents.pos);
-	r->out.pos += ents.pos;
+	struct p9_msg ents = { .buf = r->out.buf + r->out.pos, .len = count };
+	err = p9_fs_readdir(r->fs, fid, off, count, &ents);
+	if (err < 0)
+		return err;
+	p9_end_data(r, ents.pos);
 	return 0;
 }
 
