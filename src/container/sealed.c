@@ -45,7 +45,13 @@ int ctr_seal_self(char **argv, struct cerr *e)
 		}
 	}
 	close(self);
-	if (fcntl(mfd, F_ADD_SEALS, SEALS) < 0) {
+	/* F_SEAL_WRITE fails with EBUSY while any page of the file has a reference beyond the
+	 * page cache's: the pages sendfile just wrote can sit in another CPU's LRU batch for a
+	 * moment (seen under load). The kernel waits a little itself; wait longer, then give up. */
+	int rc, tries = 0;
+	while ((rc = fcntl(mfd, F_ADD_SEALS, SEALS)) < 0 && errno == EBUSY && tries++ < 200)
+		usleep(tries < 10 ? 100 : 5000);
+	if (rc < 0) {
 		int err = errno;
 		close(mfd);
 		return cerr_set(e, err, "seal the runtime's memfd");
