@@ -48,8 +48,13 @@ static void *term_reader(void *arg)
 		ssize_t n = read(t->in_fd, in, sizeof(in));
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (n <= 0)
-			break;  /* end of input: the guest keeps running without it */
+		if (n <= 0) {
+			/* End of input: the guest keeps running without it. Park until term_stop
+			 * joins us rather than exit now: a thread's exit pulls glibc's teardown
+			 * code (resolver, RPC, freeres: ~150 KiB) into memory for the whole run. */
+			term_wait(t, -1, -1);
+			break;
+		}
 		size_t m = 0;
 		for (ssize_t i = 0; i < n; i++) {
 			uint8_t c = in[i];

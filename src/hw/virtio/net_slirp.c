@@ -2,10 +2,15 @@
  * (gateway 10.0.2.2, DNS 10.0.2.3, DHCP hands out 10.0.2.15, IPv6 fec0::/64, as QEMU's
  * `-net user`), outbound TCP/UDP through host sockets, and hostfwd port forwards.
  * libslirp is not thread-safe: every call into it is made with the device lock held, from the
- * transmit path or from the event loop's poller, which also runs slirp's timers. */
+ * transmit path or from the event loop's poller, which also runs slirp's timers.
+ * libslirp (and the glib it pulls in) is loaded with dlopen() on the first `--net user`: a
+ * machine without it never maps those libraries, which were most of `cella vm`'s memory. */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,6 +18,37 @@
 #include <libslirp.h>
 
 #include "hw/virtio/net.h"
+
+/* The libslirp entry points cella calls, typed from the header so a mismatch fails to build. */
+#define SLIRP_FUNCS(X)                                                                    \
+	X(slirp_new) X(slirp_cleanup) X(slirp_add_hostfwd) X(slirp_input)                 \
+	X(slirp_pollfds_fill) X(slirp_pollfds_poll) X(slirp_handle_timer)
+
+static struct {
+#define X(f) __typeof__(f) *f;
+	SLIRP_FUNCS(X)
+#undef X
+	char error[160];   /* why loading failed, empty when it worked */
+} lib;
+
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+
+static void lib_load(void)
+{
+	/* Debian's libslirp0 soname; kept loaded for the rest of the process. */
+	void *h = dlopen("libslirp.so.0", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(lib.error, sizeof(lib.error), "%s", dlerror());
+		return;
+	}
+#define X(f)                                                                              \
+	if (!(lib.f = (__typeof__(f) *)dlsym(h, #f))) {                                   \
+		snprintf(lib.error, sizeof(lib.error), "libslirp.so.0 has no %s", #f);    \
+		return;                                                                   \
+	}
+	SLIRP_FUNCS(X)
+#undef X
+}
 
 struct slirp_timer {
 	struct slirp_timer *next;
@@ -170,7 +206,7 @@ static void slirp_prepare(void *opaque, struct loop_pollset *ps, int *timeout_ms
 
 	pthread_mutex_lock(&s->net->vdev.lock);
 	s->ps = ps;
-	slirp_pollfds_fill(s->slirp, &timeout, cb_add_poll, s);
+	lib.slirp_pollfds_fill(s->slirp, &timeout, cb_add_poll, s);
 	int64_t now = slirp_now_ns() / 1000000;
 	for (struct slirp_timer *t = s->timers; t; t = t->next) {
 		if (t->expire_ms < 0)
@@ -189,7 +225,7 @@ static void slirp_dispatch(void *opaque, struct loop_pollset *ps, bool poll_fail
 
 	pthread_mutex_lock(&s->net->vdev.lock);
 	s->ps = ps;
-	slirp_pollfds_poll(s->slirp, poll_failed, cb_get_revents, s);
+	lib.slirp_pollfds_poll(s->slirp, poll_failed, cb_get_revents, s);
 	int64_t now = slirp_now_ns() / 1000000;
 	/* a timer callback may re-arm or free timers: rescan from the start after each */
 	for (bool fired = true; fired;) {
@@ -201,7 +237,7 @@ static void slirp_dispatch(void *opaque, struct loop_pollset *ps, bool poll_fail
 			if (t->cb)
 				t->cb(t->cb_opaque);
 			else
-				slirp_handle_timer(s->slirp, t->id, t->cb_opaque);
+				lib.slirp_handle_timer(s->slirp, t->id, t->cb_opaque);
 			fired = true;
 			break;
 		}
@@ -219,7 +255,7 @@ static void slirp_send(struct net_backend *be, const uint8_t *frame, size_t len)
 {
 	struct net_slirp *s = (struct net_slirp *)be;
 	if (len <= INT_MAX)
-		slirp_input(s->slirp, frame, (int)len);
+		lib.slirp_input(s->slirp, frame, (int)len);
 }
 
 static void slirp_free_backend(struct net_backend *be)
@@ -228,7 +264,7 @@ static void slirp_free_backend(struct net_backend *be)
 	if (s->loop)
 		loop_del_poller(s->loop, s);
 	if (s->slirp)
-		slirp_cleanup(s->slirp);
+		lib.slirp_cleanup(s->slirp);
 	while (s->timers) {
 		struct slirp_timer *t = s->timers;
 		s->timers             = t->next;
@@ -316,6 +352,10 @@ int net_slirp_new(struct net_backend **out, struct virtio_net *n, const struct v
 	for (int i = 0; i < n_fwd; i++)
 		if (net_hostfwd_parse(cfg->hostfwd[i], &fwd[i], e) < 0)
 			return -1;
+	pthread_once(&lib_once, lib_load);
+	if (lib.error[0])
+		return cerr_set(e, ENOENT, "user network needs libslirp (Debian: libslirp0): %s",
+				lib.error);
 	struct net_slirp *s = calloc(1, sizeof(*s));
 	if (!s)
 		return cerr_set(e, ENOMEM, "user network");
@@ -340,13 +380,13 @@ int net_slirp_new(struct net_backend **out, struct virtio_net *n, const struct v
 	inet_pton(AF_INET, "10.0.2.2", &c.vhost);
 	inet_pton(AF_INET, "10.0.2.15", &c.vdhcp_start);
 	inet_pton(AF_INET, "10.0.2.3", &c.vnameserver);
-	s->slirp = slirp_new(&c, &slirp_callbacks, s);
+	s->slirp = lib.slirp_new(&c, &slirp_callbacks, s);
 	if (!s->slirp) {
 		free(s);
 		return cerr_set(e, EINVAL, "user network: libslirp refused its configuration");
 	}
 	for (int i = 0; i < n_fwd; i++) {
-		if (slirp_add_hostfwd(s->slirp, fwd[i].udp, fwd[i].host_addr, fwd[i].host_port,
+		if (lib.slirp_add_hostfwd(s->slirp, fwd[i].udp, fwd[i].host_addr, fwd[i].host_port,
 				      fwd[i].guest_addr, fwd[i].guest_port) < 0) {
 			slirp_free_backend(&s->be);
 			return cerr_set(e, EADDRINUSE, "hostfwd `%s`: cannot listen on host port %u",

@@ -1,11 +1,9 @@
 /* F and D: arithmetic on the host's IEEE 754 unit with the guest's rounding mode programmed
- * through fesetround() and the exception flags read back with fetestexcept(); what the host
+ * and the exception flags read back through hostfp.h; what the host
  * does differently from RISC-V (NaN results, min/max, comparisons, conversions to integers,
  * NaN-boxing, and the RMM rounding mode, which hosts lack) is done by hand. */
 #pragma GCC optimize("-frounding-math")
-#include <fenv.h>
-#include <math.h>
-
+#include "target/riscv/hostfp.h"
 #include "target/riscv/internal.h"
 
 #define CNAN_S 0x7fc00000u
@@ -17,7 +15,7 @@
 #define DZ 8u
 #define NV 16u
 
-/* Keep the compiler from moving arithmetic across fesetround/fetestexcept. */
+/* Keep the compiler from moving arithmetic across the rounding mode and flag accesses. */
 #if defined(__x86_64__)
 #define FP_OPAQUE(v) __asm__ volatile("" : "+x"(v))
 #else
@@ -66,15 +64,15 @@ static void rv_fp_begin(struct rv_hart *h, unsigned rm)
 	static const int host[5] = { FE_TONEAREST, FE_TOWARDZERO, FE_DOWNWARD, FE_UPWARD,
 				     FE_TONEAREST };
 	if (h->host_rm != (int)rm) {
-		fesetround(host[rm]);
+		hostfp_setround(host[rm]);
 		h->host_rm = (int)rm;
 	}
-	feclearexcept(FE_ALL_EXCEPT);
+	hostfp_clear();
 }
 
 static void rv_fp_end(struct rv_hart *h)
 {
-	int      x = fetestexcept(FE_ALL_EXCEPT);
+	int      x = hostfp_test(FE_ALL_EXCEPT);
 	unsigned fl = 0;
 	if (x & FE_INVALID) fl |= NV;
 	if (x & FE_DIVBYZERO) fl |= DZ;
@@ -114,13 +112,13 @@ static double rv_rmm_d(unsigned op, double a, double b, double s)
 		break;
 	}
 	case 2:
-		e = fma(a, b, -s);
+		e = hostfp_fma(a, b, -s);
 		break;
 	case 3: {
-		double rem = fma(-s, b, a); /* a - s*b, exact */
+		double rem = hostfp_fma(-s, b, a); /* a - s*b, exact */
 		if (rem == 0 || !isfinite(rem))
 			return s;
-		n = nextafter(s, (rem > 0) == (b > 0) ? INFINITY : -INFINITY);
+		n = hostfp_next(s, (rem > 0) == (b > 0));
 		return (fabs(rem) * 2 == fabs(n - s) * fabs(b) && fabs(n) > fabs(s)) ? n : s;
 	}
 	default:
@@ -128,7 +126,7 @@ static double rv_rmm_d(unsigned op, double a, double b, double s)
 	}
 	if (e == 0 || !isfinite(e))
 		return s;
-	n = nextafter(s, e > 0 ? INFINITY : -INFINITY);
+	n = hostfp_next(s, e > 0);
 	return (fabs(e) * 2 == fabs(n - s) && fabs(n) > fabs(s)) ? n : s;
 }
 
@@ -137,7 +135,7 @@ static float rv_rmm_s(double q, float f)
 {
 	if (!isfinite(f) || (double)f == q)
 		return f;
-	float n = nextafterf(f, q > (double)f ? INFINITY : -INFINITY);
+	float n = hostfp_nextf(f, q > (double)f);
 	return ((double)n + (double)f == 2 * q && fabsf(n) > fabsf(f)) ? n : f;
 }
 
@@ -148,12 +146,12 @@ static double rv_rmm_fma_d(double a, double b, double c, double s)
 	double p = a * b;
 	if (!isfinite(s) || !isfinite(p))
 		return s;
-	double ep = fma(a, b, -p);
+	double ep = hostfp_fma(a, b, -p);
 	double u = p + c, t = u - p, eu = (p - (u - t)) + (c - t);
 	double e = (u - s) + (eu + ep);
 	if (e == 0 || !isfinite(e))
 		return s;
-	double n = nextafter(s, e > 0 ? INFINITY : -INFINITY);
+	double n = hostfp_next(s, e > 0);
 	return (fabs(e) * 2 == fabs(n - s) && fabs(n) > fabs(s)) ? n : s;
 }
 
@@ -162,12 +160,12 @@ static float rv_rmm_fma_s(float a, float b, float c, float r)
 	if (!isfinite(r))
 		return r;
 	double p = (double)a * b; /* exact */
-	double q = fma((double)a, (double)b, (double)c);
+	double q = hostfp_fma((double)a, (double)b, (double)c);
 	double u = p + c, t = u - p, eu = (p - (u - t)) + ((double)c - t);
 	double e = (u - q) + eu;  /* exact result = q + e */
 	if (e != 0 || (double)r == q)
 		return r;         /* a tie needs the exact result on a single-precision midpoint */
-	float n = nextafterf(r, q > (double)r ? INFINITY : -INFINITY);
+	float n = hostfp_nextf(r, q > (double)r);
 	return ((double)n + (double)r == 2 * q && fabsf(n) > fabsf(r)) ? n : r;
 }
 
@@ -179,7 +177,7 @@ static double rv_rmm_int_d(__int128 v, double r)
 	__int128 e = v - (__int128)r;
 	if (e == 0)
 		return r;
-	double n = nextafter(r, e > 0 ? INFINITY : -INFINITY);
+	double n = hostfp_next(r, e > 0);
 	return (fabs((double)e) * 2 == fabs(n - r) && fabs(n) > fabs(r)) ? n : r;
 }
 
@@ -190,7 +188,7 @@ static float rv_rmm_int_s(__int128 v, float r)
 	__int128 e = v - (__int128)r;
 	if (e == 0)
 		return r;
-	float n = nextafterf(r, e > 0 ? INFINITY : -INFINITY);
+	float n = hostfp_nextf(r, e > 0);
 	return (fabs((double)e) * 2 == fabs((double)n - (double)r) && fabsf(n) > fabsf(r)) ? n : r;
 }
 
@@ -223,8 +221,8 @@ static float rv_rmm_s_op(struct rv_hart *h, unsigned op, float a, float b)
 	default: q = da / db; break;
 	}
 	FP_OPAQUE(q);
-	int x = fetestexcept(FE_INVALID | FE_DIVBYZERO | FE_INEXACT);
-	feclearexcept(FE_ALL_EXCEPT);
+	int x = hostfp_test(FE_INVALID | FE_DIVBYZERO | FE_INEXACT);
+	hostfp_clear();
 	r = (float)q;
 	FP_OPAQUE(r);
 	rv_fp_end(h);
@@ -239,11 +237,11 @@ static double rv_round_int(double x, unsigned rm)
 	case 1: return trunc(x);
 	case 2: return floor(x);
 	case 3: return ceil(x);
-	case 4: return round(x);
+	case 4: return hostfp_round(x);
 	default: {
-		double r = round(x); /* ties away; fix ties to even */
+		double r = hostfp_round(x); /* ties away; fix ties to even */
 		if (fabs(r - x) == 0.5)
-			r = 2.0 * round(x / 2.0);
+			r = 2.0 * hostfp_round(x / 2.0);
 		return r;
 	}
 	}
@@ -296,7 +294,7 @@ static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 			h->fcsr |= NV;
 		rv_fp_begin(h, rm);
 		FP_OPAQUE(a); FP_OPAQUE(b); FP_OPAQUE(c);
-		r = fmaf(a, b, c);
+		r = hostfp_fmaf(a, b, c);
 		FP_OPAQUE(r);
 		rv_fp_end(h);
 		if (rm == 4)
@@ -319,7 +317,7 @@ static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 		case 0x01: r = a - b; break;
 		case 0x02: r = a * b; break;
 		case 0x03: r = a / b; break;
-		default:   r = sqrtf(a); break; /* square roots never tie */
+		default:   r = hostfp_sqrtf(a); break; /* square roots never tie */
 		}
 		FP_OPAQUE(r);
 		rv_fp_end(h);
@@ -432,7 +430,7 @@ static bool rv_fp_exec_d(struct rv_hart *h, uint32_t insn, unsigned rm)
 			h->fcsr |= NV;
 		rv_fp_begin(h, rm);
 		FP_OPAQUE(a); FP_OPAQUE(b); FP_OPAQUE(c);
-		r = fma(a, b, c);
+		r = hostfp_fma(a, b, c);
 		FP_OPAQUE(r);
 		rv_fp_end(h);
 		if (rm == 4)
@@ -451,7 +449,7 @@ static bool rv_fp_exec_d(struct rv_hart *h, uint32_t insn, unsigned rm)
 		case 0x01: r = a - b; break;
 		case 0x02: r = a * b; break;
 		case 0x03: r = a / b; break;
-		default:   r = sqrt(a); break; /* square roots never tie */
+		default:   r = hostfp_sqrt(a); break; /* square roots never tie */
 		}
 		FP_OPAQUE(r);
 		rv_fp_end(h);
