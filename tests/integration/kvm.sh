@@ -80,6 +80,13 @@ err=$(CELLA_KVM_DEVICE=/dev/null "$CELLA" vm --kernel "$K" 2>&1); rc=$?
 expect_eq not-kvm-exit-1 "$rc" 1
 expect_match not-kvm-message "$err" 'KVM_GET_API_VERSION'
 
+# --- memory: an optimised cella maps no shared library but glibc; slirp and libm come through
+# dlopen() when needed (docs/ARCHITECTURE.md, "Linking and memory"). The san build is -O0.
+if [ "$CELLA_VARIANT" = plain ]; then
+	needed=$(readelf -d "$CELLA" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+	expect_eq needs-only-libc "$needed" "libc.so.6 "
+fi
+
 # --- guests: need a usable /dev/kvm ------------------------------------------------------------
 if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 	skip guests "/dev/kvm is missing or not accessible"; exit 0
