@@ -412,7 +412,10 @@ int p9_fs_lcreate(struct p9_fs *fs, uint32_t fid, const char *name, uint32_t fla
 	return 0;
 }
 
-ssize_t p9_fs_read(struct p9_fs *fs, uint32_t fid, uint64_t off, void *buf, uint32_t count)
+/* Tread (into in) and Twrite (from out): an open file, not a directory, at an offset off_t
+ * can hold. */
+static ssize_t p9_fs_io(struct p9_fs *fs, uint32_t fid, uint64_t off, bool write, void *in,
+			const void *out, uint32_t count)
 {
 	struct p9_fid *f = p9_fid_find(fs, fid);
 	if (!f || f->fd < 0)
@@ -423,26 +426,20 @@ ssize_t p9_fs_read(struct p9_fs *fs, uint32_t fid, uint64_t off, void *buf, uint
 		return -EINVAL;
 	ssize_t n;
 	do
-		n = pread(f->fd, buf, count, (off_t)off);
+		n = write ? pwrite(f->fd, out, count, (off_t)off) : pread(f->fd, in, count, (off_t)off);
 	while (n < 0 && errno == EINTR);
 	return n < 0 ? -errno : n;
+}
+
+ssize_t p9_fs_read(struct p9_fs *fs, uint32_t fid, uint64_t off, void *buf, uint32_t count)
+{
+	return p9_fs_io(fs, fid, off, false, buf, NULL, count);
 }
 
 ssize_t p9_fs_write(struct p9_fs *fs, uint32_t fid, uint64_t off, const void *buf,
 		    uint32_t count)
 {
-	struct p9_fid *f = p9_fid_find(fs, fid);
-	if (!f || f->fd < 0)
-		return -EBADF;
-	if (f->dir)
-		return -EISDIR;
-	if (off > INT64_MAX)
-		return -EINVAL;
-	ssize_t n;
-	do
-		n = pwrite(f->fd, buf, count, (off_t)off);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : n;
+	return p9_fs_io(fs, fid, off, true, NULL, buf, count);
 }
 
 int p9_fs_getattr(struct p9_fs *fs, uint32_t fid, struct p9_attr *a)

@@ -109,7 +109,10 @@ void virtio_dev_config_changed(struct virtio_dev *d)
 		virtio_dev_interrupt(d, VIRTIO_INT_CONFIG);
 }
 
-size_t iov_to_buf(const struct iovec *iov, unsigned n, size_t off, void *buf, size_t len)
+/* Copy len bytes between the scatter list, from byte off on, and a flat buffer: into `to`
+ * when it is set, else out of `from`. Returns how many bytes the list held. */
+static size_t iov_copy(const struct iovec *iov, unsigned n, size_t off, void *to,
+		       const void *from, size_t len)
 {
 	size_t done = 0;
 
@@ -118,34 +121,29 @@ size_t iov_to_buf(const struct iovec *iov, unsigned n, size_t off, void *buf, si
 			off -= iov[i].iov_len;
 			continue;
 		}
-		size_t k = iov[i].iov_len - off;
+		size_t   k   = iov[i].iov_len - off;
+		uint8_t *seg = (uint8_t *)iov[i].iov_base + off;
 		if (k > len - done)
 			k = len - done;
-		memcpy((uint8_t *)buf + done, (uint8_t *)iov[i].iov_base + off, k);
+		if (to)
+			memcpy((uint8_t *)to + done, seg, k);
+		else
+			memcpy(seg, (const uint8_t *)from + done, k);
 		done += k;
 		off = 0;
 	}
 	return done;
 }
 
+size_t iov_to_buf(const struct iovec *iov, unsigned n, size_t off, void *buf, size_t len)
+{
+	return iov_copy(iov, n, off, buf, NULL, len);
+}
+
 size_t iov_from_buf(const struct iovec *iov, unsigned n, size_t off, const void *buf,
 		    size_t len)
 {
-	size_t done = 0;
-
-	for (unsigned i = 0; i < n && done < len; i++) {
-		if (off >= iov[i].iov_len) {
-			off -= iov[i].iov_len;
-			continue;
-		}
-		size_t k = iov[i].iov_len - off;
-		if (k > len - done)
-			k = len - done;
-		memcpy((uint8_t *)iov[i].iov_base + off, (const uint8_t *)buf + done, k);
-		done += k;
-		off = 0;
-	}
-	return done;
+	return iov_copy(iov, n, off, NULL, buf, len);
 }
 
 unsigned iov_slice(const struct iovec *iov, unsigned n, size_t off, size_t len,

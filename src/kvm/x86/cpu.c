@@ -167,81 +167,73 @@ int x86_cpu_init(struct kvm_vm *vm, struct kvm_vcpu *c, struct cerr *e)
 	return 0;
 }
 
-int x86_cpu_boot_regs(struct kvm_vcpu *c, uint64_t entry, uint64_t boot_params, struct cerr *e)
+/* The processor state an entry point expects: flat code and data segments, the control
+ * registers, and the TSS limit (the boot GDT at BOOT_GDT has all three descriptors). */
+struct x86_entry_mode {
+	struct kvm_segment code, data;
+	uint32_t           tss_limit;
+	uint64_t           cr0, cr3, cr4, efer;
+};
+
+static int x86_cpu_enter(struct kvm_vcpu *c, const struct x86_entry_mode *m,
+			 const struct kvm_regs *r, struct cerr *e)
 {
 	struct kvm_sregs s;
 
 	if (ioctl(c->fd, KVM_GET_SREGS, &s) < 0)
 		return cerr_set(e, errno, "vCPU %u: KVM_GET_SREGS", c->index);
-	struct kvm_segment code = {
-		.base = 0, .limit = 0xffffffff, .selector = BOOT_CS, .type = 0xb,
-		.present = 1, .dpl = 0, .db = 0, .s = 1, .l = 1, .g = 1,
+	s.cs = m->code;
+	s.ds = s.es = s.fs = s.gs = s.ss = m->data;
+	s.tr = (struct kvm_segment){
+		.base = 0, .limit = m->tss_limit, .selector = BOOT_TSS, .type = 0xb, .present = 1,
 	};
-	struct kvm_segment data = {
-		.base = 0, .limit = 0xffffffff, .selector = BOOT_DS, .type = 0x3,
-		.present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1,
-	};
-	struct kvm_segment tss = {
-		.base = 0, .limit = 0xfff, .selector = BOOT_TSS, .type = 0xb,
-		.present = 1, .s = 0,
-	};
-	s.cs = code;
-	s.ds = s.es = s.fs = s.gs = s.ss = data;
-	s.tr        = tss;
 	s.gdt.base  = BOOT_GDT;
 	s.gdt.limit = 5 * 8 - 1;
 	s.idt.base  = 0;
 	s.idt.limit = 0;
-	s.cr0  = 0x80000033;  /* PG, NE, ET, MP, PE */
-	s.cr3  = BOOT_PML4;
-	s.cr4  = 0x20;        /* PAE */
-	s.efer = 0x500;       /* LMA, LME: long mode active */
+	s.cr0  = m->cr0;
+	s.cr3  = m->cr3;
+	s.cr4  = m->cr4;
+	s.efer = m->efer;
 	if (ioctl(c->fd, KVM_SET_SREGS, &s) < 0)
 		return cerr_set(e, errno, "vCPU %u: KVM_SET_SREGS", c->index);
+	if (ioctl(c->fd, KVM_SET_REGS, r) < 0)
+		return cerr_set(e, errno, "vCPU %u: KVM_SET_REGS", c->index);
+	return 0;
+}
 
+int x86_cpu_boot_regs(struct kvm_vcpu *c, uint64_t entry, uint64_t boot_params, struct cerr *e)
+{
+	static const struct x86_entry_mode long_mode = {
+		.code = { .base = 0, .limit = 0xffffffff, .selector = BOOT_CS, .type = 0xb,
+			  .present = 1, .dpl = 0, .db = 0, .s = 1, .l = 1, .g = 1 },
+		.data = { .base = 0, .limit = 0xffffffff, .selector = BOOT_DS, .type = 0x3,
+			  .present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1 },
+		.tss_limit = 0xfff,
+		.cr0  = 0x80000033,  /* PG, NE, ET, MP, PE */
+		.cr3  = BOOT_PML4,
+		.cr4  = 0x20,        /* PAE */
+		.efer = 0x500,       /* LMA, LME: long mode active */
+	};
 	struct kvm_regs r = {
 		.rflags = 0x2,    /* the always-one bit; interrupts off */
 		.rip    = entry,
 		.rsi    = boot_params,
 		.rsp    = BOOT_STACK_TOP,
 	};
-	if (ioctl(c->fd, KVM_SET_REGS, &r) < 0)
-		return cerr_set(e, errno, "vCPU %u: KVM_SET_REGS", c->index);
-	return 0;
+	return x86_cpu_enter(c, &long_mode, &r, e);
 }
 
 int x86_cpu_pvh_regs(struct kvm_vcpu *c, uint64_t entry, uint64_t start_info, struct cerr *e)
 {
-	struct kvm_sregs s;
-
-	if (ioctl(c->fd, KVM_GET_SREGS, &s) < 0)
-		return cerr_set(e, errno, "vCPU %u: KVM_GET_SREGS", c->index);
-	struct kvm_segment code = {
-		.base = 0, .limit = 0xffffffff, .selector = BOOT_CS32, .type = 0xb,
-		.present = 1, .db = 1, .s = 1, .g = 1,
+	static const struct x86_entry_mode protected_mode = {
+		.code = { .base = 0, .limit = 0xffffffff, .selector = BOOT_CS32, .type = 0xb,
+			  .present = 1, .db = 1, .s = 1, .g = 1 },
+		.data = { .base = 0, .limit = 0xffffffff, .selector = BOOT_DS, .type = 0x3,
+			  .present = 1, .db = 1, .s = 1, .g = 1 },
+		.tss_limit = 0x67,
+		.cr0 = 0x11,  /* PE, ET: protected mode without paging */
 	};
-	struct kvm_segment data = {
-		.base = 0, .limit = 0xffffffff, .selector = BOOT_DS, .type = 0x3,
-		.present = 1, .db = 1, .s = 1, .g = 1,
-	};
-	struct kvm_segment tss = {
-		.base = 0, .limit = 0x67, .selector = BOOT_TSS, .type = 0xb, .present = 1,
-	};
-	s.cs = code;
-	s.ds = s.es = s.fs = s.gs = s.ss = data;
-	s.tr        = tss;
-	s.gdt.base  = BOOT_GDT;
-	s.gdt.limit = 5 * 8 - 1;
-	s.idt.base  = 0;
-	s.idt.limit = 0;
-	s.cr0  = 0x11;  /* PE, ET: protected mode without paging */
-	s.cr3  = 0;
-	s.cr4  = 0;
-	s.efer = 0;
-	if (ioctl(c->fd, KVM_SET_SREGS, &s) < 0)
-		return cerr_set(e, errno, "vCPU %u: KVM_SET_SREGS", c->index);
 	struct kvm_regs r = { .rflags = 0x2, .rip = entry, .rbx = start_info };
-	if (ioctl(c->fd, KVM_SET_REGS, &r) < 0)
-		return cerr_set(e, errno, "vCPU %u: KVM_SET_REGS", c->index);
-	return 0;
+	return x86_cpu_enter(c, &protected_mode, &r, e);
 }

@@ -279,6 +279,51 @@ static uint64_t rv_fcvt_to_int(struct rv_hart *h, double x, unsigned kind, unsig
 	}
 }
 
+/* The operations below work alike on both formats: values come as double (a float widens
+ * exactly, NaNs stay NaNs) and bit patterns as uint64_t, with the format's sign bit. */
+
+/* An invalid product (inf * 0) raises NV even when the addend is a quiet NaN; the host's
+ * fma returns the NaN without a flag. */
+static void rv_fma_check(struct rv_hart *h, double a, double b, double c)
+{
+	if (isnan(c) && ((isinf(a) && b == 0) || (a == 0 && isinf(b))))
+		h->fcsr |= NV;
+}
+
+/* FSGNJ, FSGNJN, FSGNJX (f3 0, 1, 2): a's magnitude with a sign from b. false for other f3. */
+static bool rv_fsgnj(unsigned f3, uint64_t ab, uint64_t bb, uint64_t sign, uint64_t *res)
+{
+	uint64_t s;
+	if (f3 == 0) s = bb & sign;
+	else if (f3 == 1) s = ~bb & sign;
+	else if (f3 == 2) s = (ab ^ bb) & sign;
+	else return false;
+	*res = (ab & ~sign) | s;
+	return true;
+}
+
+/* FMIN, FMAX (f3 0, 1): NaN only when both are, -0 below +0, NV on a signalling NaN. */
+static uint64_t rv_fminmax(struct rv_hart *h, unsigned f3, double a, double b, uint64_t ab,
+			   uint64_t bb, bool snan, uint64_t cnan)
+{
+	if (snan)
+		h->fcsr |= NV;
+	if (isnan(a) && isnan(b)) return cnan;
+	if (isnan(a)) return bb;
+	if (isnan(b)) return ab;
+	if (a == b) return f3 == 0 ? (ab | bb) : (ab & bb); /* -0 < +0 */
+	return (f3 == 0) == (a < b) ? ab : bb;
+}
+
+/* FLE, FLT, FEQ (f3 0, 1, 2): 0 for any NaN; NV for any NaN but FEQ's quiet ones. */
+static uint64_t rv_fcmp(struct rv_hart *h, unsigned f3, double a, double b, bool snan)
+{
+	bool nan = isnan(a) || isnan(b);
+	if (f3 == 2 ? snan : nan)
+		h->fcsr |= NV;
+	return nan ? 0 : f3 == 0 ? a <= b : f3 == 1 ? a < b : a == b;
+}
+
 static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 {
 	unsigned rd = (insn >> 7) & 31, rs1 = (insn >> 15) & 31, rs2 = (insn >> 20) & 31;
@@ -290,8 +335,7 @@ static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 		float c = rv_get_s(h, insn >> 27);
 		if (opc == 0x4b || opc == 0x4f) a = -a;
 		if (opc == 0x47 || opc == 0x4f) c = -c;
-		if (isnan(c) && ((isinf(a) && b == 0) || (a == 0 && isinf(b))))
-			h->fcsr |= NV;
+		rv_fma_check(h, a, b, c);
 		rv_fp_begin(h, rm);
 		FP_OPAQUE(a); FP_OPAQUE(b); FP_OPAQUE(c);
 		r = hostfp_fmaf(a, b, c);
@@ -324,28 +368,18 @@ static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 		rv_set_s(h, rd, r);
 		return true;
 	case 0x04: {
-		uint32_t s;
-		if (f3 == 0) s = bb & 0x80000000u;
-		else if (f3 == 1) s = ~bb & 0x80000000u;
-		else if (f3 == 2) s = (ab ^ bb) & 0x80000000u;
-		else return false;
-		rv_set_s_bits(h, rd, (ab & 0x7fffffffu) | s);
+		uint64_t res;
+		if (!rv_fsgnj(f3, ab, bb, 0x80000000u, &res))
+			return false;
+		rv_set_s_bits(h, rd, (uint32_t)res);
 		return true;
 	}
-	case 0x05: {
+	case 0x05:
 		if (f3 > 1)
 			return false;
-		if (snan_s(ab) || snan_s(bb))
-			h->fcsr |= NV;
-		uint32_t res;
-		if (isnan(a) && isnan(b)) res = CNAN_S;
-		else if (isnan(a)) res = bb;
-		else if (isnan(b)) res = ab;
-		else if (a == b) res = f3 == 0 ? (ab | bb) : (ab & bb); /* -0 < +0 */
-		else res = (f3 == 0) == (a < b) ? ab : bb;
-		rv_set_s_bits(h, rd, res);
+		rv_set_s_bits(h, rd, (uint32_t)rv_fminmax(h, f3, a, b, ab, bb, snan_s(ab) || snan_s(bb),
+							  CNAN_S));
 		return true;
-	}
 	case 0x08: /* FCVT.S.D */
 		if (rs2 != 1)
 			return false;
@@ -361,15 +395,11 @@ static bool rv_fp_exec_s(struct rv_hart *h, uint32_t insn, unsigned rm)
 			rv_set_s(h, rd, r);
 		}
 		return true;
-	case 0x14: {
+	case 0x14:
 		if (f3 > 2)
 			return false;
-		bool nan = isnan(a) || isnan(b);
-		if (f3 == 2 ? (snan_s(ab) || snan_s(bb)) : nan)
-			h->fcsr |= NV;
-		h->x[rd ? rd : 32] = nan ? 0 : f3 == 0 ? a <= b : f3 == 1 ? a < b : a == b;
+		h->x[rd ? rd : 32] = rv_fcmp(h, f3, a, b, snan_s(ab) || snan_s(bb));
 		return true;
-	}
 	case 0x18:
 		if (rs2 > 3)
 			return false;
@@ -426,8 +456,7 @@ static bool rv_fp_exec_d(struct rv_hart *h, uint32_t insn, unsigned rm)
 		double c = rv_get_d(h, insn >> 27);
 		if (opc == 0x4b || opc == 0x4f) a = -a;
 		if (opc == 0x47 || opc == 0x4f) c = -c;
-		if (isnan(c) && ((isinf(a) && b == 0) || (a == 0 && isinf(b))))
-			h->fcsr |= NV;
+		rv_fma_check(h, a, b, c);
 		rv_fp_begin(h, rm);
 		FP_OPAQUE(a); FP_OPAQUE(b); FP_OPAQUE(c);
 		r = hostfp_fma(a, b, c);
@@ -457,29 +486,13 @@ static bool rv_fp_exec_d(struct rv_hart *h, uint32_t insn, unsigned rm)
 			r = rv_rmm_d(f7 >> 2, a, b, r);
 		rv_set_d(h, rd, r);
 		return true;
-	case 0x04: {
-		uint64_t s, m = 1ull << 63;
-		if (f3 == 0) s = bb & m;
-		else if (f3 == 1) s = ~bb & m;
-		else if (f3 == 2) s = (ab ^ bb) & m;
-		else return false;
-		h->f[rd] = (ab & ~m) | s;
-		return true;
-	}
-	case 0x05: {
+	case 0x04:
+		return rv_fsgnj(f3, ab, bb, 1ull << 63, &h->f[rd]);
+	case 0x05:
 		if (f3 > 1)
 			return false;
-		if (snan_d(ab) || snan_d(bb))
-			h->fcsr |= NV;
-		uint64_t res;
-		if (isnan(a) && isnan(b)) res = CNAN_D;
-		else if (isnan(a)) res = bb;
-		else if (isnan(b)) res = ab;
-		else if (a == b) res = f3 == 0 ? (ab | bb) : (ab & bb);
-		else res = (f3 == 0) == (a < b) ? ab : bb;
-		h->f[rd] = res;
+		h->f[rd] = rv_fminmax(h, f3, a, b, ab, bb, snan_d(ab) || snan_d(bb), CNAN_D);
 		return true;
-	}
 	case 0x08: /* FCVT.D.S */
 		if (rs2 != 0)
 			return false;
@@ -490,15 +503,11 @@ static bool rv_fp_exec_d(struct rv_hart *h, uint32_t insn, unsigned rm)
 			rv_set_d(h, rd, (double)u2f(sb));
 		}
 		return true;
-	case 0x14: {
+	case 0x14:
 		if (f3 > 2)
 			return false;
-		bool nan = isnan(a) || isnan(b);
-		if (f3 == 2 ? (snan_d(ab) || snan_d(bb)) : nan)
-			h->fcsr |= NV;
-		h->x[rd ? rd : 32] = nan ? 0 : f3 == 0 ? a <= b : f3 == 1 ? a < b : a == b;
+		h->x[rd ? rd : 32] = rv_fcmp(h, f3, a, b, snan_d(ab) || snan_d(bb));
 		return true;
-	}
 	case 0x18:
 		if (rs2 > 3)
 			return false;

@@ -62,18 +62,22 @@ static inline double hostfp_round(double x)
 	return fabs(x - t) >= 0.5 ? t + copysign(1.0, x) : t;
 }
 
-/* The neighbour of x towards +infinity (up) or -infinity, from its bit pattern. */
+/* The bit pattern of the neighbour of a non-NaN value with bits u, towards +infinity (up) or
+ * -infinity, in a format whose sign bit is `sign`: magnitudes order like their bit patterns. */
+static inline uint64_t hostfp_next_bits(uint64_t u, uint64_t sign, bool up)
+{
+	if ((u & ~sign) == 0)
+		return up ? 1 : sign | 1;  /* from either zero to the smallest subnormal */
+	return !(u & sign) == up ? u + 1 : u - 1;
+}
+
 static inline double hostfp_next(double x, bool up)
 {
 	uint64_t u;
 	if (isnan(x) || (isinf(x) && (x > 0) == up))
 		return x;
-	if (x == 0)
-		u = up ? 1 : 0x8000000000000001ull;
-	else {
-		memcpy(&u, &x, 8);
-		u += ((x > 0) == up) ? 1 : (uint64_t)-1;
-	}
+	memcpy(&u, &x, 8);
+	u = hostfp_next_bits(u, 1ull << 63, up);
 	memcpy(&x, &u, 8);
 	return x;
 }
@@ -83,12 +87,8 @@ static inline float hostfp_nextf(float x, bool up)
 	uint32_t u;
 	if (isnan(x) || (isinf(x) && (x > 0) == up))
 		return x;
-	if (x == 0)
-		u = up ? 1 : 0x80000001u;
-	else {
-		memcpy(&u, &x, 4);
-		u += ((x > 0) == up) ? 1 : (uint32_t)-1;
-	}
+	memcpy(&u, &x, 4);
+	u = (uint32_t)hostfp_next_bits(u, 1u << 31, up);
 	memcpy(&x, &u, 4);
 	return x;
 }
