@@ -29,14 +29,10 @@
  *                 --drive, virtio-blk's completion (IRQ 5, an irqfd) */
 #include <stdint.h>
 
-#define COM1       0x3f8
+#include "serial.h"
+
 #define DEBUG_EXIT 0x501
 #define ZP_CMDLINE 0x228
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
 
 static inline uint8_t inb(uint16_t port)
 {
@@ -48,30 +44,6 @@ static inline uint8_t inb(uint16_t port)
 static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {
 	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
-}
-
-static void putc_(char c)
-{
-	outb(COM1, (uint8_t)c);
-}
-
-static void puts_(const char *s)
-{
-	while (*s)
-		putc_(*s++);
-}
-
-static void puthex(uint64_t v)
-{
-	char buf[17];
-	int  i = 16;
-
-	buf[i] = 0;
-	do {
-		buf[--i] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	puts_(buf + i);
 }
 
 static void putdec(uint64_t v)

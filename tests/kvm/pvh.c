@@ -4,29 +4,7 @@
  * returns 0 through the debug-exit port (cella exits 1) when it is consistent, 2 if not. */
 #include <stdint.h>
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static void puts_(const char *s)
-{
-	while (*s)
-		outb(0x3f8, (uint8_t)*s++);
-}
-
-static void puthex(uint32_t v)
-{
-	char buf[9];
-	int  i = 8;
-
-	buf[i] = 0;
-	do {
-		buf[--i] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	puts_(buf + i);
-}
+#include "serial.h"
 
 uint32_t pvh_main(const uint32_t *si);
 

@@ -90,15 +90,7 @@ RVTEST_BEGIN
 	SWEEP 1, fclass.s a0, fa1
 RVTEST_END
 
-	.section .text
-	.align 2
-print_hex:
-	li t1, 60
-1:	srl t2, a0, t1; andi t2, t2, 15; li t3, 10; blt t2, t3, 2f; addi t2, t2, 'a' - '0' - 10
-2:	addi t2, t2, '0'; li t5, 0x0101000000000000; or t5, t5, t2; la t4, tohost; sd t5, 0(t4)
-	addi t1, t1, -4; bgez t1, 1b
-	li t5, 0x010100000000000a; la t4, tohost; sd t5, 0(t4)
-	ret
+RVTEST_PRINT_HEX
 
 	.section .data
 	.align 3

@@ -108,26 +108,23 @@ def fp_program():
     print(f"\tcsrr t1, fflags; sd t1, {8 * 59}(t0)")
 
 
+def print_dump_and_end(words, dump_words):
+    """Print `words` doublewords from `dump` on, one hex line each (the output compared with
+    QEMU's), end the test, and place print_hex and a dump buffer of dump_words."""
+    print(f"\tla s1, dump; li s2, {words}")
+    print("2:\tld a0, 0(s1); jal ra, print_hex; addi s1, s1, 8; addi s2, s2, -1; bnez s2, 2b")
+    print("RVTEST_END")
+    print("RVTEST_PRINT_HEX")
+    print("\t.section .data\n\t.align 4")
+    print(f"dump:\t.space {dump_words} * 8")
+
+
 print('#include "test.h"')
 print("RVTEST_BEGIN")
 if fp_mode:
     fp_program()
-    print("\tla s1, dump; li s2, 60")
-    print("2:\tld a0, 0(s1); jal ra, print_hex; addi s1, s1, 8; addi s2, s2, -1; bnez s2, 2b")
-    print("RVTEST_END")
-    print("""	.section .text
-	.align 2
-print_hex:
-	li t1, 60
-1:	srl t2, a0, t1; andi t2, t2, 15; li t3, 10; blt t2, t3, 2f; addi t2, t2, 'a' - '0' - 10
-2:	addi t2, t2, '0'; li t5, 0x0101000000000000; or t5, t5, t2; la t4, tohost; sd t5, 0(t4)
-	addi t1, t1, -4; bgez t1, 1b
-	li t5, 0x010100000000000a; la t4, tohost; sd t5, 0(t4)
-	ret
-	.section .data
-	.align 4
-dump:	.space 60 * 8
-data:	.space 64""")
+    print_dump_and_end(60, 60)
+    print("data:\t.space 64")
     sys.exit(0)
 print("\tla s0, data")
 for r in dst:
@@ -177,21 +174,7 @@ for _ in range(count):
 print("\tla t0, dump")
 for r in range(1, 32):
     print(f"\tsd x{r}, {8 * (r - 1)}(t0)")
-print("\tla s1, dump; li s2, 31 + 32")
-print("2:\tld a0, 0(s1); jal ra, print_hex; addi s1, s1, 8; addi s2, s2, -1; bnez s2, 2b")
-print("RVTEST_END")
-print("""	.section .text
-	.align 2
-print_hex:
-	li t1, 60
-1:	srl t2, a0, t1; andi t2, t2, 15; li t3, 10; blt t2, t3, 2f; addi t2, t2, 'a' - '0' - 10
-2:	addi t2, t2, '0'; li t5, 0x0101000000000000; or t5, t5, t2; la t4, tohost; sd t5, 0(t4)
-	addi t1, t1, -4; bgez t1, 1b
-	li t5, 0x010100000000000a; la t4, tohost; sd t5, 0(t4)
-	ret
-	.section .data
-	.align 4
-dump:	.space 31 * 8""")
+print_dump_and_end(31 + 32, 31)  # the registers, then the data buffer that follows them
 print("data:")
 for i in range(32):
     print(f"\t.dword {rnd.getrandbits(64)}")

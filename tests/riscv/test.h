@@ -33,6 +33,21 @@ test_main:
 	.bss; .align 4; .space 4096; stack_top:;                       \
 	.text
 
+/* print_hex: a0 as 16 hex digits and a newline on the HTIF console, for programs whose
+ * output is compared with QEMU's; clobbers t1-t5. Placed once, after RVTEST_END. */
+#define RVTEST_PRINT_HEX                                               \
+	.section .text;                                                \
+	.align 2;                                                      \
+print_hex:                                                             \
+	li t1, 60;                                                     \
+1:	srl t2, a0, t1; andi t2, t2, 15; li t3, 10; blt t2, t3, 2f;    \
+	addi t2, t2, 'a' - '0' - 10;                                   \
+2:	addi t2, t2, '0'; li t5, 0x0101000000000000; or t5, t5, t2;    \
+	la t4, tohost; sd t5, 0(t4);                                   \
+	addi t1, t1, -4; bgez t1, 1b;                                  \
+	li t5, 0x010100000000000a; la t4, tohost; sd t5, 0(t4);        \
+	ret
+
 /* rd = inst(a, b) must equal want */
 #define TEST_RR(n, inst, want, a, b) \
 	li TESTNUM, n; li a1, a; li a2, b; inst a0, a1, a2; li t2, want; bne a0, t2, fail

@@ -133,6 +133,22 @@ static uint8_t lopen(struct p9_fs *fs, uint32_t fid, uint32_t flags)
 	return t_send(fs, &t);
 }
 
+/* Tsetattr of mode (valid bit 0x1) and size (0x8), no owner or times */
+static uint8_t setattr(struct p9_fs *fs, uint32_t fid, uint32_t mode, uint64_t size)
+{
+	struct tmsg    t;
+	struct p9_msg *m = t_begin(&t, 26);
+	p9_put_u32(m, fid);
+	p9_put_u32(m, 0x1 | 0x8);
+	p9_put_u32(m, mode);
+	p9_put_u32(m, 0);
+	p9_put_u32(m, 0);
+	p9_put_u64(m, size);
+	for (int i = 0; i < 4; i++)
+		p9_put_u64(m, 0);
+	return t_send(fs, &t);
+}
+
 static uint8_t simple(struct p9_fs *fs, uint8_t type, uint32_t fid)
 {
 	struct tmsg    t;
@@ -218,16 +234,7 @@ static void p9_create_write_mkdir_readdir_rename_unlink(void)
 	CHECK_INT(stat(path, &st), 0);
 	CHECK_INT(st.st_mode & 0777 & ~0640, 0);   /* at most what was asked (umask) */
 	/* Tsetattr: size 2 and mode 0600 */
-	m = t_begin(&t, 26);
-	p9_put_u32(m, 1);
-	p9_put_u32(m, 0x1 | 0x8);
-	p9_put_u32(m, 0600);
-	p9_put_u32(m, 0);
-	p9_put_u32(m, 0);
-	p9_put_u64(m, 2);
-	for (int i = 0; i < 4; i++)
-		p9_put_u64(m, 0);
-	CHECK_INT(t_send(fs, &t), 27);
+	CHECK_INT(setattr(fs, 1, 0600, 2), 27);
 	CHECK_INT(stat(path, &st), 0);
 	CHECK_INT(st.st_size, 2);
 	CHECK_INT(st.st_mode & 0777, 0600);
@@ -393,16 +400,7 @@ static void p9_cannot_escape_the_share(void)
 	char secret[256];
 	snprintf(secret, sizeof(secret), "%s/secret", outside);
 	CHECK_INT(chmod(secret, 0644), 0);
-	m = t_begin(&t, 26);
-	p9_put_u32(m, 8);
-	p9_put_u32(m, 0x1 | 0x8);
-	p9_put_u32(m, 0777);
-	p9_put_u32(m, 0);
-	p9_put_u32(m, 0);
-	p9_put_u64(m, 0);
-	for (int i = 0; i < 4; i++)
-		p9_put_u64(m, 0);
-	CHECK_INT(t_send(fs, &t), 7);
+	CHECK_INT(setattr(fs, 8, 0777, 0), 7);
 	struct stat st;
 	CHECK_INT(stat(secret, &st), 0);
 	CHECK_INT(st.st_mode & 0777, 0644);
