@@ -3,7 +3,8 @@
 
 #include "base/log.h"
 
-static uint64_t debug_exit_read(void *opaque, uint64_t off, unsigned size)
+/* Both ports read as zero. */
+static uint64_t ports_read_zero(void *opaque, uint64_t off, unsigned size)
 {
 	(void)opaque;
 	(void)off;
@@ -21,14 +22,6 @@ static void debug_exit_write(void *opaque, uint64_t off, uint64_t value, unsigne
 	kvm_vm_stop(opaque, (int)(((value << 1) | 1) & 0xff));
 }
 
-static uint64_t post_read(void *opaque, uint64_t off, unsigned size)
-{
-	(void)opaque;
-	(void)off;
-	(void)size;
-	return 0;
-}
-
 static void post_write(void *opaque, uint64_t off, uint64_t value, unsigned size)
 {
 	(void)opaque;
@@ -37,8 +30,8 @@ static void post_write(void *opaque, uint64_t off, uint64_t value, unsigned size
 	(void)size;
 }
 
-static const struct bus_ops debug_exit_ops = { .read = debug_exit_read, .write = debug_exit_write };
-static const struct bus_ops post_ops       = { .read = post_read, .write = post_write };
+static const struct bus_ops debug_exit_ops = { .read = ports_read_zero, .write = debug_exit_write };
+static const struct bus_ops post_ops       = { .read = ports_read_zero, .write = post_write };
 
 int x86_ports_map(struct kvm_vm *vm, struct cerr *e)
 {

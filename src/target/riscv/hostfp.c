@@ -56,19 +56,22 @@ static void libm_load(void)
 		abort(); /* libc6 ships libm.so.6: it is part of the C library */
 }
 
-double hostfp_fma(double a, double b, double c)
+/* true: use the instruction; false: libm's functions, which are loaded by then */
+static bool fma_use_insn(void)
 {
 	if (__builtin_expect(have_fma(), 1))
-		return fma_insn(a, b, c);
+		return true;
 	pthread_once(&libm_once, libm_load);
-	return libm_fma(a, b, c);
+	return false;
+}
+
+double hostfp_fma(double a, double b, double c)
+{
+	return fma_use_insn() ? fma_insn(a, b, c) : libm_fma(a, b, c);
 }
 
 float hostfp_fmaf(float a, float b, float c)
 {
-	if (__builtin_expect(have_fma(), 1))
-		return fmaf_insn(a, b, c);
-	pthread_once(&libm_once, libm_load);
-	return libm_fmaf(a, b, c);
+	return fma_use_insn() ? fmaf_insn(a, b, c) : libm_fmaf(a, b, c);
 }
 #endif
