@@ -12,12 +12,18 @@
 #include <string.h>
 
 /* FE_* below are <fenv.h>'s, which on x86-64 are MXCSR's flag bits, and its rounding modes
- * shifted right by 3. */
+ * shifted right by 3 (and the x87 control word's as they are). */
 #if defined(__x86_64__)
 #include <emmintrin.h>
 
+/* MXCSR rounds the SSE arithmetic; the x87 control word is set too, as fesetround() does,
+ * because glibc's fegetround() reads it and libm's software fma (hostfp.c) may ask. */
 static inline void hostfp_setround(int mode)
 {
+	unsigned short cw;
+	__asm__ volatile("fnstcw %0" : "=m"(cw));
+	cw = (unsigned short)((cw & ~0xc00u) | (unsigned)mode);
+	__asm__ volatile("fldcw %0" : : "m"(cw));
 	unsigned csr = __builtin_ia32_stmxcsr();
 	__builtin_ia32_ldmxcsr((csr & ~0x6000u) | ((unsigned)mode << 3));
 }
