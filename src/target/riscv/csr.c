@@ -300,8 +300,7 @@ static bool rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 		if (mode != 0 && mode != 8 && mode != 9)
 			break;                  /* unsupported modes leave satp as it was */
 		h->satp = v & ((15ull << 60) | (0xffffull << 44) | ((1ull << 44) - 1));
-		rv_tlb_flush(h);
-		rv_dcache_flush(h); /* decoded entries are keyed by virtual pc */
+		rv_mmu_flush_all(h); /* decoded entries are keyed by virtual pc */
 		break;
 	}
 	case 0x302: h->medeleg = v & MEDELEG_MASK; break;

@@ -95,7 +95,8 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 	uint64_t        gtag = (uint64_t)h->dcache_gen << 48; /* reloaded after anything that
 								  may store into code */
 	uint8_t        *page = NULL;
-	struct rv_dec  *d = &h->dcache[0], straddle[3];
+	struct rv_dec  *const dc = h->dcache;
+	struct rv_dec  *d = &dc[0], straddle[3];
 	struct rv_fault f;
 	uint32_t        bits;
 
@@ -148,7 +149,7 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 #define JUMP(target)                                                                           \
 	do {                                                                                   \
 		pc = (target);                                                                 \
-		d  = &h->dcache[(pc >> 1) & (RV_DCACHE_SIZE - 1)];                             \
+		d  = &dc[(pc >> 1) & (RV_DCACHE_SIZE - 1)];                                    \
 		if (unlikely(n >= budget))                                                     \
 			goto out;                                                              \
 		DISPATCH();                                                                    \
@@ -178,7 +179,7 @@ next:
 miss:
 	if (unlikely(n >= budget))
 		goto out;
-	d = &h->dcache[(pc >> 1) & (RV_DCACHE_SIZE - 1)];
+	d = &dc[(pc >> 1) & (RV_DCACHE_SIZE - 1)];
 	if (d->tag != (pc ^ gtag)) {
 		if ((pc & RV_PAGE_MASK) != page_va) { /* page_va 1: none */
 			struct rv_tlb *t = &h->tlb_x[(pc >> 12) & (RV_TLB_SIZE - 1)];

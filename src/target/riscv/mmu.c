@@ -28,6 +28,37 @@ void rv_tlb_flush(struct rv_hart *h)
 	h->n_tlb_used = 0;
 }
 
+/* Translations changed (satp, SFENCE.VMA of everything, PMP): forget every cached one, in
+ * the TLBs and in the decoded instructions. */
+void rv_mmu_flush_all(struct rv_hart *h)
+{
+	rv_tlb_flush(h);
+	rv_dcache_flush(h);
+	h->n_code_super = 0; /* both caches are empty: no entry came through a superpage */
+}
+
+void rv_sfence_vma(struct rv_hart *h, uint64_t va, bool all)
+{
+	if (all || h->n_code_super < 0) {
+		rv_mmu_flush_all(h);
+		return;
+	}
+	/* The fence covers the leaf PTE of va: when code was fetched through a superpage that
+	 * holds va, every decoded entry of that superpage may be stale, so drop them all. */
+	for (int k = 0; k < h->n_code_super; k++) {
+		if (va - h->code_super[k][0] < h->code_super[k][1]) {
+			rv_mmu_flush_all(h);
+			return;
+		}
+	}
+	rv_tlb_flush(h);
+	/* Otherwise only va's 4 KiB page may hold stale decoded entries; they, and any
+	 * other page's entries that share those cache slots, are cleared. */
+	struct rv_dec *d = &h->dcache[(va >> 1) & (RV_DCACHE_SIZE - 1) & ~(uint64_t)2047];
+	for (int i = 0; i < 2048; i++)
+		d[i].tag = 0;
+}
+
 /* Recompute the decoded PMP ranges after a pmpcfg/pmpaddr write. */
 void rv_pmp_update(struct rv_hart *h)
 {
@@ -58,8 +89,7 @@ void rv_pmp_update(struct rv_hart *h)
 		p->idx[p->n_active] = (uint8_t)i; /* searched in entry order: lowest wins */
 		p->n_active++;
 	}
-	rv_tlb_flush(h);
-	rv_dcache_flush(h);
+	rv_mmu_flush_all(h);
 }
 
 /* Whether [pa, pa+len) may be accessed; a range matching an entry only in part fails. */
@@ -128,12 +158,16 @@ static int rv_data_priv(const struct rv_hart *h)
 	return h->priv;
 }
 
-/* Virtual to physical for one access; PMP on the page-table reads, not on the result. */
-static bool rv_translate(struct rv_hart *h, uint64_t va, enum rv_access acc, int priv,
-			 uint64_t *pa, struct rv_fault *f)
+/* Virtual to physical for one access; PMP on the page-table reads, not on the result.
+ * *span (when not NULL) is the size of the page va lies in: 4 KiB or a superpage's size
+ * (4 KiB too without translation). */
+static bool rv_translate_span(struct rv_hart *h, uint64_t va, enum rv_access acc, int priv,
+			      uint64_t *pa, uint64_t *span, struct rv_fault *f)
 {
 	unsigned mode = (unsigned)(h->satp >> 60);
 
+	if (span)
+		*span = 4096;
 	if (priv == RV_PRIV_M || mode == 0) {
 		*pa = va;
 		return true;
@@ -183,6 +217,8 @@ retry:;
 		}
 		uint64_t off = va & ((1ull << (12 + 9 * i)) - 1);
 		*pa = ((ppn << 12) & ~((1ull << (12 + 9 * i)) - 1)) | off;
+		if (span)
+			*span = 1ull << (12 + 9 * i);
 		return true;
 	}
 page_fault:
@@ -193,6 +229,12 @@ access_fault:
 	f->cause = rv_access_fault[acc];
 	f->tval  = va;
 	return false;
+}
+
+static bool rv_translate(struct rv_hart *h, uint64_t va, enum rv_access acc, int priv,
+			 uint64_t *pa, struct rv_fault *f)
+{
+	return rv_translate_span(h, va, acc, priv, pa, NULL, f);
 }
 
 /* Put va's page in a TLB when it is plain RAM that PMP allows in full. */
@@ -304,10 +346,27 @@ bool rv_store_slow(struct rv_hart *h, uint64_t va, unsigned size, uint64_t val, 
 
 uint8_t *rv_fetch_page(struct rv_hart *h, uint64_t va, struct rv_fault *f)
 {
-	uint64_t pa;
+	uint64_t pa, span;
 
-	if (!rv_translate(h, va, RV_ACC_X, h->priv, &pa, f))
+	if (!rv_translate_span(h, va, RV_ACC_X, h->priv, &pa, &span, f))
 		return NULL;
+	if (span > 4096 && h->n_code_super >= 0) {
+		/* remember the superpage, for SFENCE.VMA of one address (rv_sfence_vma) */
+		uint64_t base = va & ~(span - 1);
+		int      k;
+		for (k = 0; k < h->n_code_super; k++)
+			if (h->code_super[k][0] == base && h->code_super[k][1] == span)
+				break;
+		if (k == h->n_code_super) {
+			if (k == RV_CODE_SUPER) {
+				h->n_code_super = -1;
+			} else {
+				h->code_super[k][0] = base;
+				h->code_super[k][1] = span;
+				h->n_code_super++;
+			}
+		}
+	}
 	uint8_t *host = guest_mem_ptr(h->env.mem, pa & RV_PAGE_MASK, 4096);
 	if (!host || !rv_pmp_ok(h, pa, 2, RV_ACC_X, h->priv)) {
 		f->cause = RV_EXC_IFAULT;
