@@ -133,9 +133,18 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 		NEXT;                                                                          \
 	} while (0)
 #define RELOAD_GEN() (gtag = (uint64_t)h->dcache_gen << 48)
+/* A store that hits the TLB cannot touch code (code pages never enter the store TLB), so
+ * only the slow path may have moved the generation. */
 #define STORE(size)                                                                            \
 	do {                                                                                   \
-		if (unlikely(!rv_store(h, RS1 + IMM, size, RS2, &f)))                         \
+		uint64_t       va_ = RS1 + IMM;                                                \
+		struct rv_tlb *t_  = &h->tlb_w[(va_ >> 12) & (RV_TLB_SIZE - 1)];              \
+		if (likely(t_->tag == (va_ & (RV_PAGE_MASK | (size - 1))))) {                  \
+			uint64_t w_ = RS2;                                                     \
+			memcpy((void *)(uintptr_t)(va_ + t_->addend), &w_, size);              \
+			NEXT;                                                                  \
+		}                                                                              \
+		if (unlikely(!rv_store_slow(h, va_, size, RS2, &f)))                           \
 			goto fault;                                                            \
 		RELOAD_GEN();                                                                  \
 		NEXT;                                                                          \
