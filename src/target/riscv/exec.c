@@ -94,8 +94,7 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 	};
 	uint64_t       *x  = h->x;
 	uint64_t        pc = h->pc, n = 0, page_va = 1, v;
-	uint64_t        gtag = (uint64_t)h->dcache_gen << 48; /* reloaded after anything that
-								  may store into code */
+	uint64_t        gtag; /* reloaded after anything that may store into code */
 	uint8_t        *page = NULL;
 	struct rv_dec  *const dc = h->dcache;
 	struct rv_dec  *d = &dc[0], straddle[3];
@@ -103,6 +102,8 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 	uint32_t        bits;
 
 	h->block_end = false;
+#define RELOAD_GEN() (gtag = (uint64_t)h->dcache_gen << 48)
+	RELOAD_GEN();
 #define RS1  x[d->rs1]
 #define RS2  x[d->rs2]
 #define RD   x[d->rd]
@@ -134,7 +135,6 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 		RD = ({ uint64_t v_ = v; (void)v_; expr; });                                   \
 		NEXT;                                                                          \
 	} while (0)
-#define RELOAD_GEN() (gtag = (uint64_t)h->dcache_gen << 48)
 /* A store that hits the TLB cannot touch code (code pages never enter the store TLB), so
  * only the slow path may have moved the generation. */
 #define STORE(size)                                                                            \
@@ -224,10 +224,15 @@ miss:
 				goto *dispatch4[d->op];
 			}
 		}
-		rv_code_mark(h, page);
-		rv_decode(d, bits);
-		d->tag     = pc ^ gtag;
-		d->handler = d->len == 4 ? dispatch4[d->op] : dispatch2[d->op];
+		if (h->dcache_prev && d->insn == bits &&
+		    d->tag == (pc ^ ((uint64_t)(h->dcache_prev | (h->dcache_gen & 3)) << 48))) {
+			d->tag = pc ^ gtag; /* decoded before FENCE.I from the same bits */
+		} else {
+			rv_code_mark(h, page);
+			rv_decode(d, bits);
+			d->tag     = pc ^ gtag;
+			d->handler = d->len == 4 ? dispatch4[d->op] : dispatch2[d->op];
+		}
 	}
 	n++;
 	goto *d->handler;
