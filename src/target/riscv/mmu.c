@@ -402,7 +402,16 @@ void *rv_atomic_ptr(struct rv_hart *h, uint64_t va, unsigned size, enum rv_acces
 {
 	int      priv = rv_data_priv(h);
 	uint64_t pa;
+	unsigned i    = (unsigned)(va >> 12) & (RV_TLB_SIZE - 1);
+	uint64_t want = va & (RV_PAGE_MASK | (size - 1));
 
+	/* An aligned address whose page is in the load TLB (and for a write in the store TLB
+	 * too, at the same host address) is RAM that PMP allows reading (and writing) in full,
+	 * and no code page: code pages never enter the store TLB. */
+	if (h->tlb_r[i].tag == want &&
+	    (acc == RV_ACC_R ||
+	     (h->tlb_w[i].tag == want && h->tlb_w[i].addend == h->tlb_r[i].addend)))
+		return (void *)(uintptr_t)(va + h->tlb_r[i].addend);
 	if (va & (size - 1)) {
 		f->cause = acc == RV_ACC_R ? RV_EXC_LMISALIGN : RV_EXC_SMISALIGN;
 		f->tval  = va;
