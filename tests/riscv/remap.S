@@ -1,8 +1,10 @@
 # Code under a changing mapping: decoded instructions must follow the page tables. In S-mode
 # with Sv39, a virtual code page is remapped to another physical page (SFENCE.VMA of that
 # address, of all addresses, and of that address in one ASID), code is rewritten behind a
-# mapping (FENCE.I), and a 2 MiB superpage is remapped with an SFENCE.VMA of a different
-# 4 KiB page inside it. Each time the next call must run the new code.
+# mapping (FENCE.I), a 2 MiB superpage is remapped with an SFENCE.VMA of a different 4 KiB
+# page inside it, and one of six pages 256 KiB apart (so they share decode-cache slots in
+# cella, more than it tracks per group) is remapped. Each time the next call must run the
+# new code.
 #include "test.h"
 #define MPP_MASK (3 << 11)
 #define TO_MODE(m) li t0, MPP_MASK; csrc mstatus, t0; li t0, (m) << 11; csrs mstatus, t0; \
@@ -21,6 +23,9 @@
 #define PA_M1 0x80200000
 #define PA_M2 0x80400000
 #define XFLAGS 0xcb                      /* V R X A D */
+#define VA_G 0x40010000                  /* six pages 256 KiB apart */
+#define PTE_G(k, target) la t2, target; srli t0, t2, 12; slli t0, t0, 10; ori t0, t0, XFLAGS; \
+	la t1, pt0; li t3, (16 + 64 * (k)) * 8; add t1, t1, t3; sd t0, 0(t1)
 
 RVTEST_BEGIN
 	# identity gigapage for this program (V R W X A D), 4 KiB pages at 0x40000000
@@ -33,6 +38,8 @@ RVTEST_BEGIN
 	li t1, PA_M1 + 0x1000; li t0, LI_A0(4); sw t0, 0(t1); li t0, RET; sw t0, 4(t1)
 	li t1, PA_M2 + 0x1000; li t0, LI_A0(5); sw t0, 0(t1); li t0, RET; sw t0, 4(t1)
 	li t2, PA_M1; PTE_REG(pt1, 1, t2, XFLAGS)
+	PTE_G(0, code_a); PTE_G(1, code_a); PTE_G(2, code_a); PTE_G(3, code_a); PTE_G(4, code_a)
+	PTE_G(5, code_a)
 	fence.i
 	la t0, pt2; srli t0, t0, 12; li t1, (8 << 60) | (1 << 44); or t0, t0, t1; csrw satp, t0
 	sfence.vma
@@ -66,6 +73,14 @@ RVTEST_BEGIN
 	# and back, fencing the megapage's last byte
 	li t2, PA_M1; PTE_REG(pt1, 1, t2, XFLAGS); li t0, VA_M + 0x1fffff; sfence.vma t0
 	CALL(12, VA_M + 0x1000, 4)
+	# six pages sharing cache slots: run all, remap the last, fence it; then the first
+	CALL(13, VA_G, 1); CALL(14, VA_G + 0x40000, 1); CALL(15, VA_G + 0x80000, 1)
+	CALL(16, VA_G + 0xc0000, 1); CALL(17, VA_G + 0x100000, 1); CALL(18, VA_G + 0x140000, 1)
+	PTE_G(5, code_c); li t0, VA_G + 0x140000; sfence.vma t0
+	CALL(19, VA_G + 0x140000, 7)
+	PTE_G(0, code_c); li t0, VA_G; sfence.vma t0
+	CALL(20, VA_G, 7)
+	CALL(21, VA_G + 0x40000, 1)
 RVTEST_END
 
 	.section .data

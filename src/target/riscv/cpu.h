@@ -21,6 +21,8 @@ enum rv_priv { RV_PRIV_U = 0, RV_PRIV_S = 1, RV_PRIV_M = 3 };
 #define RV_TLB_SIZE   256
 #define RV_DCACHE_SIZE 131072 /* entries; 4 MiB, allocated zeroed, touched as used */
 #define RV_CODE_SUPER  8
+#define RV_DCACHE_PAGES (RV_DCACHE_SIZE / 2048) /* groups of slots one 4 KiB page maps to */
+#define RV_GROUP_PAGES 4
 
 struct rv_tlb {
 	uint64_t  tag;     /* virtual page address; all ones = empty (no access ever matches) */
@@ -119,6 +121,13 @@ struct rv_hart {
 	 * dcache; n_code_super -1: too many to remember, every SFENCE.VMA clears it */
 	uint64_t      code_super[RV_CODE_SUPER][2];
 	int           n_code_super;
+	/* per group of dcache slots, the virtual pages decoded into it since it was last
+	 * cleared (n -1: more than RV_GROUP_PAGES), so that an SFENCE.VMA of a page no code
+	 * came from (the usual case) clears nothing */
+	struct {
+		uint64_t vpage[RV_GROUP_PAGES];
+		int      n;
+	} group[RV_DCACHE_PAGES];
 };
 
 /* Reset a hart (caller allocated, e.g. with calloc): M-mode at pc, registers zero. env->mem

@@ -229,6 +229,7 @@ miss:
 			d->tag = pc ^ gtag; /* decoded before FENCE.I from the same bits */
 		} else {
 			rv_code_mark(h, page);
+			rv_code_vpage(h, pc);
 			rv_decode(d, bits);
 			d->tag     = pc ^ gtag;
 			d->handler = d->len == 4 ? dispatch4[d->op] : dispatch2[d->op];

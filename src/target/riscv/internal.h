@@ -83,6 +83,8 @@ void *rv_atomic_ptr(struct rv_hart *h, uint64_t va, unsigned size, enum rv_acces
 /* Code pages: decoding from a page marks it (and takes it out of the store TLB); a store
  * into a marked page unmarks it and starts a new dcache generation. */
 void rv_code_mark(struct rv_hart *h, const uint8_t *host_page);
+/* Remember that code at virtual pc is decoded into its dcache slot (for rv_sfence_vma). */
+void rv_code_vpage(struct rv_hart *h, uint64_t pc);
 /* dcache_gen = generation * 4 + privilege: entries decoded in one mode are not used in
  * another, because fetch permission checks happen only when decoding. Entries are tagged
  * pc ^ (dcache_gen << 48); code addresses have their top 16 bits all equal (canonical

@@ -35,6 +35,8 @@ void rv_mmu_flush_all(struct rv_hart *h)
 	rv_tlb_flush(h);
 	rv_dcache_flush(h);
 	h->n_code_super = 0; /* both caches are empty: no entry came through a superpage */
+	for (int g = 0; g < RV_DCACHE_PAGES; g++)
+		h->group[g].n = 0;
 }
 
 void rv_sfence_vma(struct rv_hart *h, uint64_t va, bool all)
@@ -52,11 +54,42 @@ void rv_sfence_vma(struct rv_hart *h, uint64_t va, bool all)
 		}
 	}
 	rv_tlb_flush(h);
-	/* Otherwise only va's 4 KiB page may hold stale decoded entries; they, and any
-	 * other page's entries that share those cache slots, are cleared. */
-	struct rv_dec *d = &h->dcache[(va >> 1) & (RV_DCACHE_SIZE - 1) & ~(uint64_t)2047];
+	/* Otherwise only va's 4 KiB page may hold stale decoded entries; when code from it
+	 * may be in the cache, they and any other page's entries that share those slots are
+	 * cleared. (Entries FENCE.I may take over were decoded, so listed, too.) */
+	uint64_t slot = (va >> 1) & (RV_DCACHE_SIZE - 1) & ~(uint64_t)2047;
+	unsigned g    = (unsigned)(slot / 2048);
+	if (h->group[g].n >= 0) {
+		int k;
+		for (k = 0; k < h->group[g].n; k++)
+			if (h->group[g].vpage[k] == (va & RV_PAGE_MASK))
+				break;
+		if (k == h->group[g].n)
+			return;
+	}
+	struct rv_dec *d = &h->dcache[slot];
 	for (int i = 0; i < 2048; i++)
 		d[i].tag = 0;
+	h->group[g].n = 0;
+}
+
+void rv_code_vpage(struct rv_hart *h, uint64_t pc)
+{
+	unsigned g  = (unsigned)(((pc >> 1) & (RV_DCACHE_SIZE - 1)) / 2048);
+	uint64_t vp = pc & RV_PAGE_MASK;
+	int      n  = h->group[g].n;
+
+	if (n < 0)
+		return;
+	for (int k = 0; k < n; k++)
+		if (h->group[g].vpage[k] == vp)
+			return;
+	if (n == RV_GROUP_PAGES) {
+		h->group[g].n = -1;
+		return;
+	}
+	h->group[g].vpage[n] = vp;
+	h->group[g].n        = n + 1;
 }
 
 /* Recompute the decoded PMP ranges after a pmpcfg/pmpaddr write. */
