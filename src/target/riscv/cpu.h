@@ -113,6 +113,7 @@ struct rv_hart {
 	uint64_t     *code_bits;
 	uint64_t      code_first[GUEST_MEM_MAX_REGIONS]; /* bit index of each RAM region's page 0 */
 	int           code_regions;      /* RAM regions the map covers (those at init) */
+	const uint8_t *code_last;        /* the page marked last, still marked (or NULL) */
 	/* RV_DCACHE_SIZE + 2 entries (+2: stepping past the end just misses); all zeros is
 	 * invalid, so the allocation is touched only where code runs */
 	struct rv_dec *dcache;

@@ -163,9 +163,14 @@ static bool rv_code_test(const struct rv_hart *h, int64_t i)
 
 void rv_code_mark(struct rv_hart *h, const uint8_t *host_page)
 {
-	int64_t i = rv_code_index(h, host_page);
-	if (i < 0 || rv_code_test(h, i))
+	if (host_page == h->code_last)
 		return;
+	int64_t i = rv_code_index(h, host_page);
+	if (i < 0 || rv_code_test(h, i)) {
+		h->code_last = i < 0 ? NULL : host_page;
+		return;
+	}
+	h->code_last = host_page;
 	h->code_bits[i / 64] |= 1ull << (i % 64);
 	for (int k = 0; k < RV_TLB_SIZE; k++) {
 		struct rv_tlb *t = &h->tlb_w[k];
@@ -180,6 +185,7 @@ static void rv_code_written(struct rv_hart *h, const uint8_t *p)
 	int64_t i = rv_code_index(h, p);
 	if (rv_code_test(h, i)) {
 		h->code_bits[i / 64] &= ~(1ull << (i % 64));
+		h->code_last = NULL;
 		rv_dcache_flush(h);
 	}
 }
