@@ -18,7 +18,7 @@ enum {
 
 enum rv_priv { RV_PRIV_U = 0, RV_PRIV_S = 1, RV_PRIV_M = 3 };
 
-#define RV_TLB_SIZE   256
+#define RV_TLB_SIZE   1024 /* entries per TLB (index < 4096: see tlb_used) */
 #define RV_DCACHE_SIZE 131072 /* entries; 4 MiB, allocated zeroed, touched as used */
 #define RV_CODE_SUPER  8
 #define RV_DCACHE_PAGES (RV_DCACHE_SIZE / 2048) /* groups of slots one 4 KiB page maps to */
@@ -73,7 +73,7 @@ struct rv_hart {
 	uint64_t      f[32];
 	int           priv;
 	struct rv_tlb tlb_x[RV_TLB_SIZE], tlb_r[RV_TLB_SIZE], tlb_w[RV_TLB_SIZE];
-	/* the entries filled since the last flush (tlb << 8 | index), so that the frequent
+	/* the entries filled since the last flush (tlb << 12 | index), so that the frequent
 	 * flushes at traps clear a few entries, not all; n_tlb_used -1: too many, clear all */
 	uint16_t      tlb_used[32];
 	int           n_tlb_used;

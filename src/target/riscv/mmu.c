@@ -20,7 +20,7 @@ void rv_tlb_flush(struct rv_hart *h)
 
 	if (h->n_tlb_used >= 0) {
 		for (int k = 0; k < h->n_tlb_used; k++)
-			tlbs[h->tlb_used[k] >> 8][h->tlb_used[k] & 0xff].tag = UINT64_MAX;
+			tlbs[h->tlb_used[k] >> 12][h->tlb_used[k] & 0xfff].tag = UINT64_MAX;
 	} else {
 		for (int i = 0; i < RV_TLB_SIZE; i++)
 			h->tlb_x[i].tag = h->tlb_r[i].tag = h->tlb_w[i].tag = UINT64_MAX;
@@ -294,7 +294,7 @@ static void rv_tlb_fill(struct rv_hart *h, struct rv_tlb *tlb, uint64_t va, uint
 	struct rv_tlb *t   = &tlb[idx];
 	if (h->n_tlb_used >= 0) {
 		if (h->n_tlb_used < (int)(sizeof(h->tlb_used) / sizeof(h->tlb_used[0])))
-			h->tlb_used[h->n_tlb_used++] = (uint16_t)((unsigned)acc << 8 | idx);
+			h->tlb_used[h->n_tlb_used++] = (uint16_t)((unsigned)acc << 12 | idx);
 		else
 			h->n_tlb_used = -1;
 	}
