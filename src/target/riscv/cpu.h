@@ -108,8 +108,6 @@ struct rv_hart {
 
 	/* decoded-instruction cache and the pages code was decoded from (one bit per RAM page) */
 	uint32_t      dcache_gen;
-	/* the generation (times 4) FENCE.I ended, when nothing else flushed since; 0 none */
-	uint32_t      dcache_prev;
 	uint64_t     *code_bits;
 	uint64_t      code_first[GUEST_MEM_MAX_REGIONS]; /* bit index of each RAM region's page 0 */
 	int           code_regions;      /* RAM regions the map covers (those at init) */

@@ -224,16 +224,17 @@ miss:
 				goto *dispatch4[d->op];
 			}
 		}
-		if (h->dcache_prev && d->insn == bits &&
-		    d->tag == (pc ^ ((uint64_t)(h->dcache_prev | (h->dcache_gen & 3)) << 48))) {
-			d->tag = pc ^ gtag; /* decoded before FENCE.I from the same bits */
-		} else {
-			rv_code_mark(h, page);
-			rv_code_vpage(h, pc);
+		/* A slot that already holds the decoding of these very bits (from an older
+		 * generation, a privilege mode since left, or another pc with the same
+		 * instruction) is taken over: decoding depends on the bits alone, and the fetch
+		 * above has just checked this pc's translation and permission. */
+		rv_code_mark(h, page);
+		rv_code_vpage(h, pc);
+		if (!d->handler || d->insn != bits) {
 			rv_decode(d, bits);
-			d->tag     = pc ^ gtag;
 			d->handler = d->len == 4 ? dispatch4[d->op] : dispatch2[d->op];
 		}
+		d->tag = pc ^ gtag;
 	}
 	n++;
 	goto *d->handler;

@@ -90,26 +90,15 @@ void rv_code_vpage(struct rv_hart *h, uint64_t pc);
  * pc ^ (dcache_gen << 48); code addresses have their top 16 bits all equal (canonical
  * virtual addresses, or RAM below 2^48), so keeping dcache_gen below 2^15 makes two
  * different (pc, generation) pairs never share a tag. Generations start at 1 (dcache_gen >=
- * 4), so a zero tag never matches a pc that can be fetched: it marks an empty entry. */
+ * 4), so a zero tag never matches a pc that can be fetched: it marks an empty entry.
+ * An invalid entry keeps its decoding: a miss whose bits equal the entry's takes it over
+ * (exec.c), so flushes cost a fetch and a compare per instruction, not a decode. */
 void rv_dcache_reset(struct rv_hart *h);
 static inline void rv_dcache_flush(struct rv_hart *h)
 {
-	h->dcache_prev = 0;
 	h->dcache_gen += 4;
 	if (unlikely(h->dcache_gen >= (1u << 15) - 4))
 		rv_dcache_reset(h); /* before the generation wraps onto old entries */
-}
-
-/* FENCE.I: a new generation, but an entry of the one it ends may be taken over when the
- * instruction bits in memory are still the ones it was decoded from (the interpreter's miss
- * path checks): nothing but the code can have changed, since anything that changes mappings
- * or permissions flushes again, which forgets the old generation. */
-static inline void rv_fence_i(struct rv_hart *h)
-{
-	uint32_t prev = h->dcache_gen & ~3u;
-	rv_dcache_flush(h);
-	if ((h->dcache_gen & ~3u) == prev + 4) /* else the cache was reset */
-		h->dcache_prev = prev;
 }
 
 /* decode.c */
