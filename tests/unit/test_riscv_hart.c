@@ -227,6 +227,54 @@ static void mip_set_does_not_latch_device_lines(void)
 	CHECK_INT(now & ((1u << RV_IRQ_SSI) | (1u << RV_IRQ_SEI)), 0);
 }
 
+static uint32_t j_type(unsigned rd, int off)
+{
+	uint32_t u = (uint32_t)off;
+	return ((u >> 20) & 1) << 31 | ((u >> 1) & 0x3ff) << 21 | ((u >> 11) & 1) << 20 |
+	       ((u >> 12) & 0xff) << 12 | rd << 7 | 0x6f;
+}
+#define FENCE_I 0x0000100fu
+#define RET     0x00008067u /* jalr zero, 0(ra) */
+
+/* Code rewritten behind the hart's back (a device's DMA, another hart) is seen after FENCE.I,
+ * whether the decoded copy is dropped or taken over after FENCE.I: a function returning
+ * 1 is called, rewritten in RAM by the host (a 4-byte and then a compressed li), the hart
+ * runs FENCE.I and calls it again. A second FENCE.I with the code unchanged keeps working. */
+static void fence_i_sees_code_written_behind_the_hart(void)
+{
+	uint32_t p[68] = {
+		j_type(1, 0x100), ADDI(8, 10, 0), JAL0_SELF,            /* 0x00: a0 = f(), s0 */
+		FENCE_I, j_type(1, 0x100 - 0x10), ADDI(9, 10, 0), JAL0_SELF, /* 0x0c: s1 */
+		FENCE_I, j_type(1, 0x100 - 0x20), ADDI(18, 10, 0), JAL0_SELF, /* 0x1c: s2 */
+		FENCE_I, j_type(1, 0x100 - 0x30), ADDI(19, 10, 0), JAL0_SELF, /* 0x2c: s3 */
+	};
+	p[0x100 / 4] = ADDI(10, 0, 1);
+	p[0x104 / 4] = RET;
+	setup(p, 68, RAM_BASE);
+	rv_hart_run(hart, 50);
+	CHECK_INT(hart->pc, RAM_BASE + 0x08);
+	CHECK_INT(hart->x[8], 1);
+
+	uint32_t li2 = ADDI(10, 0, 2);
+	memcpy(ram + 0x100, &li2, 4);                      /* as DMA would: no hart store */
+	hart->pc = RAM_BASE + 0x0c;
+	rv_hart_run(hart, 50);
+	CHECK_INT(hart->pc, RAM_BASE + 0x18);
+	CHECK_INT(hart->x[9], 2);
+
+	hart->pc = RAM_BASE + 0x1c;                        /* unchanged code, FENCE.I again */
+	rv_hart_run(hart, 50);
+	CHECK_INT(hart->pc, RAM_BASE + 0x28);
+	CHECK_INT(hart->x[18], 2);
+
+	const uint16_t c_li3[2] = { 0x450d /* c.li a0, 3 */, 0x0001 /* c.nop */ };
+	memcpy(ram + 0x100, c_li3, 4);
+	hart->pc = RAM_BASE + 0x2c;
+	rv_hart_run(hart, 50);
+	CHECK_INT(hart->pc, RAM_BASE + 0x38);
+	CHECK_INT(hart->x[19], 3);
+}
+
 int main(void)
 {
 	check_suite = "riscv_hart";
@@ -236,6 +284,7 @@ int main(void)
 	RUN(interrupt_from_another_thread);
 	RUN(two_harts_atomics);
 	RUN(mip_set_does_not_latch_device_lines);
+	RUN(fence_i_sees_code_written_behind_the_hart);
 	if (hart) {
 		rv_hart_destroy(hart);
 		free(hart);

@@ -18,8 +18,11 @@ enum {
 
 enum rv_priv { RV_PRIV_U = 0, RV_PRIV_S = 1, RV_PRIV_M = 3 };
 
-#define RV_TLB_SIZE   256
-#define RV_DCACHE_SIZE 8192
+#define RV_TLB_SIZE   1024 /* entries per TLB (index < 4096: see tlb_used) */
+#define RV_DCACHE_SIZE 131072 /* entries; 4 MiB, allocated zeroed, touched as used */
+#define RV_CODE_SUPER  8
+#define RV_DCACHE_PAGES (RV_DCACHE_SIZE / 2048) /* groups of slots one 4 KiB page maps to */
+#define RV_GROUP_PAGES 4
 
 struct rv_tlb {
 	uint64_t  tag;     /* virtual page address; all ones = empty (no access ever matches) */
@@ -27,8 +30,9 @@ struct rv_tlb {
 };
 
 /* One pre-decoded instruction, valid while its tag equals pc ^ (generation << 48). The
- * generation moves on at FENCE.I, SFENCE.VMA, satp writes, privilege changes and any store
- * into a page code was decoded from. */
+ * generation moves on at FENCE.I, SFENCE.VMA of all addresses, satp writes, privilege
+ * changes and any store into a page code was decoded from; SFENCE.VMA of one address clears
+ * the entries of that page only. */
 struct rv_dec {
 	uint64_t tag;
 	const void *handler; /* the interpreter's label for op */
@@ -69,7 +73,7 @@ struct rv_hart {
 	uint64_t      f[32];
 	int           priv;
 	struct rv_tlb tlb_x[RV_TLB_SIZE], tlb_r[RV_TLB_SIZE], tlb_w[RV_TLB_SIZE];
-	/* the entries filled since the last flush (tlb << 8 | index), so that the frequent
+	/* the entries filled since the last flush (tlb << 12 | index), so that the frequent
 	 * flushes at traps clear a few entries, not all; n_tlb_used -1: too many, clear all */
 	uint16_t      tlb_used[32];
 	int           n_tlb_used;
@@ -107,7 +111,22 @@ struct rv_hart {
 	uint64_t     *code_bits;
 	uint64_t      code_first[GUEST_MEM_MAX_REGIONS]; /* bit index of each RAM region's page 0 */
 	int           code_regions;      /* RAM regions the map covers (those at init) */
-	struct rv_dec dcache[RV_DCACHE_SIZE + 2]; /* +2: stepping past the end just misses */
+	const uint8_t *code_last;        /* the page marked last, still marked (or NULL) */
+	/* RV_DCACHE_SIZE + 2 entries (+2: stepping past the end just misses); all zeros is
+	 * invalid, so the allocation is touched only where code runs */
+	struct rv_dec *dcache;
+	/* virtual superpages (base, size) code was fetched through since the last flush of both
+	 * the dcache and the TLBs: an SFENCE.VMA of one address inside one clears the whole
+	 * dcache; n_code_super -1: too many to remember, every SFENCE.VMA clears it */
+	uint64_t      code_super[RV_CODE_SUPER][2];
+	int           n_code_super;
+	/* per group of dcache slots, the virtual pages decoded into it since it was last
+	 * cleared (n -1: more than RV_GROUP_PAGES), so that an SFENCE.VMA of a page no code
+	 * came from (the usual case) clears nothing */
+	struct {
+		uint64_t vpage[RV_GROUP_PAGES];
+		int      n;
+	} group[RV_DCACHE_PAGES];
 };
 
 /* Reset a hart (caller allocated, e.g. with calloc): M-mode at pc, registers zero. env->mem

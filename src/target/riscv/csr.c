@@ -33,6 +33,9 @@ static uint64_t rv_mip(struct rv_hart *h)
 
 uint64_t rv_pending_irqs(struct rv_hart *h)
 {
+	if (!(h->mie & (1u << RV_IRQ_STI))) /* the timer bit is masked: no need for the time */
+		return (h->mip_sw | atomic_load_explicit(&h->irq_lines, memory_order_relaxed)) &
+		       h->mie;
 	return rv_mip(h) & h->mie;
 }
 
@@ -300,8 +303,7 @@ static bool rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 		if (mode != 0 && mode != 8 && mode != 9)
 			break;                  /* unsupported modes leave satp as it was */
 		h->satp = v & ((15ull << 60) | (0xffffull << 44) | ((1ull << 44) - 1));
-		rv_tlb_flush(h);
-		rv_dcache_flush(h); /* decoded entries are keyed by virtual pc */
+		rv_mmu_flush_all(h); /* decoded entries are keyed by virtual pc */
 		break;
 	}
 	case 0x302: h->medeleg = v & MEDELEG_MASK; break;
@@ -387,7 +389,21 @@ bool rv_csr_access(struct rv_hart *h, unsigned csr, unsigned op, uint64_t src, u
 		uint64_t n    = op == 1 ? src : op == 2 ? (base | src) : (base & ~src);
 		if (!rv_csr_write(h, csr, n))
 			return false;
-		h->block_end = true; /* interrupts may now be enabled, translation may differ */
+		/* Leave the block when translation or protection may differ, and for the
+		 * registers that gate interrupts only when one is now pending (the run loop
+		 * takes it before the next instruction). The kernel writes sstatus around
+		 * every lock; ending the block each time cost more than the check. */
+		switch (csr) {
+		case 0x100: case 0x300: case 0x104: case 0x304: case 0x144: case 0x344:
+		case 0x14d: case 0x140: case 0x340: case 0x141: case 0x341: case 0x142:
+		case 0x342: case 0x143: case 0x343:
+			if (rv_pending_irqs(h))
+				h->block_end = true;
+			break;
+		default:
+			h->block_end = true;
+			break;
+		}
 	}
 	*old = v;
 	return true;

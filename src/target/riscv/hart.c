@@ -24,21 +24,23 @@ int rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hart
 	}
 	h->code_regions = env->mem->n;
 	h->code_bits = calloc(pages / 64 + 1, sizeof(uint64_t));
-	if (!h->code_bits)
-		return cerr_set(e, errno, "riscv: allocating the code-page map of hart %llu",
+	h->dcache    = calloc(RV_DCACHE_SIZE + 2, sizeof(struct rv_dec));
+	if (!h->code_bits || !h->dcache) {
+		free(h->code_bits);
+		free(h->dcache);
+		return cerr_set(e, ENOMEM, "riscv: allocating the decode cache of hart %llu",
 				(unsigned long long)hartid);
+	}
 	h->env     = *env;
 	h->hartid  = hartid;
 	h->pc      = pc;
 	h->priv    = RV_PRIV_M;
-	h->dcache_gen = RV_PRIV_M;
+	h->dcache_gen = 4 + RV_PRIV_M; /* generation 1: the zeroed entries are empty */
 	h->misa    = (2ull << 62) | (1u << 0) | (1u << 2) | (1u << 3) | (1u << 5) | (1u << 8) |
 		     (1u << 12) | (1u << 18) | (1u << 20);
 	h->mstatus = (2ull << 32) | (2ull << 34); /* UXL = SXL = 64 */
 	h->host_rm = -1;
 	h->stimecmp = UINT64_MAX;
-	for (int i = 0; i < RV_DCACHE_SIZE + 2; i++)
-		h->dcache[i].tag = 1; /* never valid: pcs are 2-byte aligned */
 	h->n_tlb_used = -1; /* the first flush clears everything */
 	rv_tlb_flush(h);
 	return 0;
@@ -47,13 +49,14 @@ int rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hart
 void rv_hart_destroy(struct rv_hart *h)
 {
 	free(h->code_bits);
+	free(h->dcache);
 	h->code_bits = NULL;
+	h->dcache    = NULL;
 }
 
 void rv_dcache_reset(struct rv_hart *h)
 {
-	for (int i = 0; i < RV_DCACHE_SIZE + 2; i++)
-		h->dcache[i].tag = 1; /* never valid: pcs are 2-byte aligned */
+	memset(h->dcache, 0, (RV_DCACHE_SIZE + 2) * sizeof(struct rv_dec));
 	h->dcache_gen = (uint32_t)h->priv + 4;
 }
 

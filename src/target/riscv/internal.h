@@ -67,6 +67,9 @@ void rv_fs_dirty(struct rv_hart *h);
 
 /* mmu.c */
 void rv_tlb_flush(struct rv_hart *h);
+void rv_mmu_flush_all(struct rv_hart *h);
+/* SFENCE.VMA: all addresses (all false) or the page holding va */
+void rv_sfence_vma(struct rv_hart *h, uint64_t va, bool all);
 void rv_pmp_update(struct rv_hart *h);
 bool rv_load_slow(struct rv_hart *h, uint64_t va, unsigned size, uint64_t *val, struct rv_fault *f);
 bool rv_store_slow(struct rv_hart *h, uint64_t va, unsigned size, uint64_t val, struct rv_fault *f);
@@ -80,11 +83,16 @@ void *rv_atomic_ptr(struct rv_hart *h, uint64_t va, unsigned size, enum rv_acces
 /* Code pages: decoding from a page marks it (and takes it out of the store TLB); a store
  * into a marked page unmarks it and starts a new dcache generation. */
 void rv_code_mark(struct rv_hart *h, const uint8_t *host_page);
+/* Remember that code at virtual pc is decoded into its dcache slot (for rv_sfence_vma). */
+void rv_code_vpage(struct rv_hart *h, uint64_t pc);
 /* dcache_gen = generation * 4 + privilege: entries decoded in one mode are not used in
  * another, because fetch permission checks happen only when decoding. Entries are tagged
  * pc ^ (dcache_gen << 48); code addresses have their top 16 bits all equal (canonical
  * virtual addresses, or RAM below 2^48), so keeping dcache_gen below 2^15 makes two
- * different (pc, generation) pairs never share a tag. */
+ * different (pc, generation) pairs never share a tag. Generations start at 1 (dcache_gen >=
+ * 4), so a zero tag never matches a pc that can be fetched: it marks an empty entry.
+ * An invalid entry keeps its decoding: a miss whose bits equal the entry's takes it over
+ * (exec.c), so flushes cost a fetch and a compare per instruction, not a decode. */
 void rv_dcache_reset(struct rv_hart *h);
 static inline void rv_dcache_flush(struct rv_hart *h)
 {

@@ -20,12 +20,76 @@ void rv_tlb_flush(struct rv_hart *h)
 
 	if (h->n_tlb_used >= 0) {
 		for (int k = 0; k < h->n_tlb_used; k++)
-			tlbs[h->tlb_used[k] >> 8][h->tlb_used[k] & 0xff].tag = UINT64_MAX;
+			tlbs[h->tlb_used[k] >> 12][h->tlb_used[k] & 0xfff].tag = UINT64_MAX;
 	} else {
 		for (int i = 0; i < RV_TLB_SIZE; i++)
 			h->tlb_x[i].tag = h->tlb_r[i].tag = h->tlb_w[i].tag = UINT64_MAX;
 	}
 	h->n_tlb_used = 0;
+}
+
+/* Translations changed (satp, SFENCE.VMA of everything, PMP): forget every cached one, in
+ * the TLBs and in the decoded instructions. */
+void rv_mmu_flush_all(struct rv_hart *h)
+{
+	rv_tlb_flush(h);
+	rv_dcache_flush(h);
+	h->n_code_super = 0; /* both caches are empty: no entry came through a superpage */
+	for (int g = 0; g < RV_DCACHE_PAGES; g++)
+		h->group[g].n = 0;
+}
+
+void rv_sfence_vma(struct rv_hart *h, uint64_t va, bool all)
+{
+	if (all || h->n_code_super < 0) {
+		rv_mmu_flush_all(h);
+		return;
+	}
+	/* The fence covers the leaf PTE of va: when code was fetched through a superpage that
+	 * holds va, every decoded entry of that superpage may be stale, so drop them all. */
+	for (int k = 0; k < h->n_code_super; k++) {
+		if (va - h->code_super[k][0] < h->code_super[k][1]) {
+			rv_mmu_flush_all(h);
+			return;
+		}
+	}
+	rv_tlb_flush(h);
+	/* Otherwise only va's 4 KiB page may hold stale decoded entries; when code from it
+	 * may be in the cache, they and any other page's entries that share those slots are
+	 * cleared. (Entries FENCE.I may take over were decoded, so listed, too.) */
+	uint64_t slot = (va >> 1) & (RV_DCACHE_SIZE - 1) & ~(uint64_t)2047;
+	unsigned g    = (unsigned)(slot / 2048);
+	if (h->group[g].n >= 0) {
+		int k;
+		for (k = 0; k < h->group[g].n; k++)
+			if (h->group[g].vpage[k] == (va & RV_PAGE_MASK))
+				break;
+		if (k == h->group[g].n)
+			return;
+	}
+	struct rv_dec *d = &h->dcache[slot];
+	for (int i = 0; i < 2048; i++)
+		d[i].tag = 0;
+	h->group[g].n = 0;
+}
+
+void rv_code_vpage(struct rv_hart *h, uint64_t pc)
+{
+	unsigned g  = (unsigned)(((pc >> 1) & (RV_DCACHE_SIZE - 1)) / 2048);
+	uint64_t vp = pc & RV_PAGE_MASK;
+	int      n  = h->group[g].n;
+
+	if (n < 0)
+		return;
+	for (int k = 0; k < n; k++)
+		if (h->group[g].vpage[k] == vp)
+			return;
+	if (n == RV_GROUP_PAGES) {
+		h->group[g].n = -1;
+		return;
+	}
+	h->group[g].vpage[n] = vp;
+	h->group[g].n        = n + 1;
 }
 
 /* Recompute the decoded PMP ranges after a pmpcfg/pmpaddr write. */
@@ -58,8 +122,7 @@ void rv_pmp_update(struct rv_hart *h)
 		p->idx[p->n_active] = (uint8_t)i; /* searched in entry order: lowest wins */
 		p->n_active++;
 	}
-	rv_tlb_flush(h);
-	rv_dcache_flush(h);
+	rv_mmu_flush_all(h);
 }
 
 /* Whether [pa, pa+len) may be accessed; a range matching an entry only in part fails. */
@@ -100,9 +163,14 @@ static bool rv_code_test(const struct rv_hart *h, int64_t i)
 
 void rv_code_mark(struct rv_hart *h, const uint8_t *host_page)
 {
-	int64_t i = rv_code_index(h, host_page);
-	if (i < 0 || rv_code_test(h, i))
+	if (host_page == h->code_last)
 		return;
+	int64_t i = rv_code_index(h, host_page);
+	if (i < 0 || rv_code_test(h, i)) {
+		h->code_last = i < 0 ? NULL : host_page;
+		return;
+	}
+	h->code_last = host_page;
 	h->code_bits[i / 64] |= 1ull << (i % 64);
 	for (int k = 0; k < RV_TLB_SIZE; k++) {
 		struct rv_tlb *t = &h->tlb_w[k];
@@ -117,6 +185,7 @@ static void rv_code_written(struct rv_hart *h, const uint8_t *p)
 	int64_t i = rv_code_index(h, p);
 	if (rv_code_test(h, i)) {
 		h->code_bits[i / 64] &= ~(1ull << (i % 64));
+		h->code_last = NULL;
 		rv_dcache_flush(h);
 	}
 }
@@ -128,12 +197,16 @@ static int rv_data_priv(const struct rv_hart *h)
 	return h->priv;
 }
 
-/* Virtual to physical for one access; PMP on the page-table reads, not on the result. */
-static bool rv_translate(struct rv_hart *h, uint64_t va, enum rv_access acc, int priv,
-			 uint64_t *pa, struct rv_fault *f)
+/* Virtual to physical for one access; PMP on the page-table reads, not on the result.
+ * *span (when not NULL) is the size of the page va lies in: 4 KiB or a superpage's size
+ * (4 KiB too without translation). */
+static bool rv_translate_span(struct rv_hart *h, uint64_t va, enum rv_access acc, int priv,
+			      uint64_t *pa, uint64_t *span, struct rv_fault *f)
 {
 	unsigned mode = (unsigned)(h->satp >> 60);
 
+	if (span)
+		*span = 4096;
 	if (priv == RV_PRIV_M || mode == 0) {
 		*pa = va;
 		return true;
@@ -183,6 +256,8 @@ retry:;
 		}
 		uint64_t off = va & ((1ull << (12 + 9 * i)) - 1);
 		*pa = ((ppn << 12) & ~((1ull << (12 + 9 * i)) - 1)) | off;
+		if (span)
+			*span = 1ull << (12 + 9 * i);
 		return true;
 	}
 page_fault:
@@ -193,6 +268,12 @@ access_fault:
 	f->cause = rv_access_fault[acc];
 	f->tval  = va;
 	return false;
+}
+
+static bool rv_translate(struct rv_hart *h, uint64_t va, enum rv_access acc, int priv,
+			 uint64_t *pa, struct rv_fault *f)
+{
+	return rv_translate_span(h, va, acc, priv, pa, NULL, f);
 }
 
 /* Put va's page in a TLB when it is plain RAM that PMP allows in full. */
@@ -213,7 +294,7 @@ static void rv_tlb_fill(struct rv_hart *h, struct rv_tlb *tlb, uint64_t va, uint
 	struct rv_tlb *t   = &tlb[idx];
 	if (h->n_tlb_used >= 0) {
 		if (h->n_tlb_used < (int)(sizeof(h->tlb_used) / sizeof(h->tlb_used[0])))
-			h->tlb_used[h->n_tlb_used++] = (uint16_t)((unsigned)acc << 8 | idx);
+			h->tlb_used[h->n_tlb_used++] = (uint16_t)((unsigned)acc << 12 | idx);
 		else
 			h->n_tlb_used = -1;
 	}
@@ -304,10 +385,27 @@ bool rv_store_slow(struct rv_hart *h, uint64_t va, unsigned size, uint64_t val, 
 
 uint8_t *rv_fetch_page(struct rv_hart *h, uint64_t va, struct rv_fault *f)
 {
-	uint64_t pa;
+	uint64_t pa, span;
 
-	if (!rv_translate(h, va, RV_ACC_X, h->priv, &pa, f))
+	if (!rv_translate_span(h, va, RV_ACC_X, h->priv, &pa, &span, f))
 		return NULL;
+	if (span > 4096 && h->n_code_super >= 0) {
+		/* remember the superpage, for SFENCE.VMA of one address (rv_sfence_vma) */
+		uint64_t base = va & ~(span - 1);
+		int      k;
+		for (k = 0; k < h->n_code_super; k++)
+			if (h->code_super[k][0] == base && h->code_super[k][1] == span)
+				break;
+		if (k == h->n_code_super) {
+			if (k == RV_CODE_SUPER) {
+				h->n_code_super = -1;
+			} else {
+				h->code_super[k][0] = base;
+				h->code_super[k][1] = span;
+				h->n_code_super++;
+			}
+		}
+	}
 	uint8_t *host = guest_mem_ptr(h->env.mem, pa & RV_PAGE_MASK, 4096);
 	if (!host || !rv_pmp_ok(h, pa, 2, RV_ACC_X, h->priv)) {
 		f->cause = RV_EXC_IFAULT;
@@ -343,7 +441,16 @@ void *rv_atomic_ptr(struct rv_hart *h, uint64_t va, unsigned size, enum rv_acces
 {
 	int      priv = rv_data_priv(h);
 	uint64_t pa;
+	unsigned i    = (unsigned)(va >> 12) & (RV_TLB_SIZE - 1);
+	uint64_t want = va & (RV_PAGE_MASK | (size - 1));
 
+	/* An aligned address whose page is in the load TLB (and for a write in the store TLB
+	 * too, at the same host address) is RAM that PMP allows reading (and writing) in full,
+	 * and no code page: code pages never enter the store TLB. */
+	if (h->tlb_r[i].tag == want &&
+	    (acc == RV_ACC_R ||
+	     (h->tlb_w[i].tag == want && h->tlb_w[i].addend == h->tlb_r[i].addend)))
+		return (void *)(uintptr_t)(va + h->tlb_r[i].addend);
 	if (va & (size - 1)) {
 		f->cause = acc == RV_ACC_R ? RV_EXC_LMISALIGN : RV_EXC_SMISALIGN;
 		f->tval  = va;
