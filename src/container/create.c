@@ -51,6 +51,7 @@ struct init_args {
 	bool                     enter_cgroups; /* join them ourselves (not in a new userns) */
 	bool                     in_v2;         /* cloned into the v2 cgroup already */
 	bool                     quick;         /* run: exec when ready, nobody waits to say go */
+	bool                     no_go;         /* quick, and not even the pid to wait for */
 	struct ctr_state        *st;            /* our copy: the pid arrives with the go */
 	char                    *state_creating; /* hooks' stdin, made before the pivot */
 	char                    *state_created;
@@ -93,9 +94,9 @@ static int init_prepare(struct init_args *a, char *exe, size_t exe_size, struct 
 
 	/* The go carries our pid as the host sees it: the hooks that run in here (after the
 	 * pivot they could not reach the state dir) need it in their state. */
-	if (sync_recv_msg(a->sync, &tag, msg, sizeof(msg), e) < 0)
+	if (!a->no_go && sync_recv_msg(a->sync, &tag, msg, sizeof(msg), e) < 0)
 		return -1;
-	a->st->pid = (pid_t)strtol(msg, NULL, 10);
+	a->st->pid = a->no_go ? 0 : (pid_t)strtol(msg, NULL, 10);
 	if (c->hooks.n[OCI_HOOK_CREATE_CONTAINER])
 		a->state_creating = state_json(a->st, "creating");
 	if (c->hooks.n[OCI_HOOK_START_CONTAINER])
@@ -474,6 +475,10 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	a.cg            = &L->st.cg;
 	a.enter_cgroups = !(flags & CLONE_NEWUSER);
 	a.quick         = L->quick = quick_run(c, o, run);
+	/* Without id maps, a cgroup to be moved into or an oomScoreAdj to be set by us, the
+	 * quick init has nothing to wait for: it sets up while we write the state. */
+	a.no_go         = a.quick && !(flags & CLONE_NEWUSER) && a.enter_cgroups &&
+			  !c->process.has_oom_score_adj;
 	if (ns_new(c, CLONE_NEWTIME) && timens_prepare(c, &own_timens, e) < 0)
 		goto fail_sync;
 	int cgfd        = a.enter_cgroups ? cgroup_v2_fd(&L->st.cg) : -1;
@@ -556,7 +561,7 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 		if (o->pid_file && write_pid_file(o->pid_file, pid, e) < 0)
 			goto fail_child;
 		forward_signals(pid);
-		if (sync_send(L->sync, 'g', pidmsg) < 0) {
+		if (!a.no_go && sync_send(L->sync, 'g', pidmsg) < 0) {
 			cerr_set(e, errno, "start `%s`", id);
 			goto fail_child;
 		}
