@@ -161,8 +161,8 @@ static __attribute__((noreturn)) void init_main(struct init_args *a)
 	if (!a->quick)
 		sync_send(a->sync, 'r', NULL);
 	if (a->quick) {
-		/* The runtime wrote the state before the go and now only waits for our exit;
-		 * silence on the socket says that we started. */
+		/* The runtime only waits for our exit now: silence on the socket says that we
+		 * got as far as the exec. */
 		close(a->sync);
 	} else if (a->fifo >= 0) {
 		char path[64];
@@ -295,9 +295,9 @@ static void forward_signals(pid_t pid)
 }
 
 /* A foreground `run` with no hook between ready and start and no terminal needs no
- * ready/go round trip: the state is written before the init is told its pid, the init
- * execs as soon as it is ready, and a failure comes back as a message found after its
- * exit. That is two wake-ups fewer on the path of every container. */
+ * ready/go round trip: the runtime writes the state while the init sets up, the init execs
+ * as soon as it is ready, and a failure comes back as a message found after its exit. That
+ * is two wake-ups fewer on the path of every container. */
 static bool quick_run(const struct oci_config *c, const struct ctr_create_opts *o, bool run)
 {
 	return run && !o->detach && !c->process.terminal && !c->hooks.n[OCI_HOOK_PRESTART] &&

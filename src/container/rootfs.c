@@ -288,10 +288,11 @@ static const struct {
 	{ "/dev/random", 1, 8 },  { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
 };
 
-/* The node path (named name in the directory dfd). chown says whether its owner must be
- * set: a node made by root in a directory that is not set-group-ID is 0:0 already. */
+/* Make the device node path, which is name in the directory dfd. set_owner says whether
+ * uid:gid 0:0 must be set too: a node root makes in a directory that is not set-group-ID
+ * has that owner already. */
 static int make_node(struct rootfs_ctx *r, int dfd, const char *name, const char *path,
-		     mode_t type, dev_t dev, mode_t mode, uid_t uid, gid_t gid, bool chown,
+		     mode_t type, dev_t dev, mode_t mode, uid_t uid, gid_t gid, bool set_owner,
 		     struct cerr *e)
 {
 	int rc = -1;
@@ -304,7 +305,7 @@ static int make_node(struct rootfs_ctx *r, int dfd, const char *name, const char
 		}
 	}
 	if (rc == 0) {
-		if ((chown || uid || gid) && fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+		if ((set_owner || uid || gid) && fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
 			return cerr_set(e, errno, "chown device `%s`", path);
 		return 0;
 	}
@@ -372,7 +373,7 @@ static int setup_dev(struct rootfs_ctx *r, int rootfd, struct cerr *e)
 		if (devfd < 0 || fstat(devfd, &ds) < 0)
 			return cerr_set(e, errno, "open /dev in the rootfs");
 	}
-	bool chown = (ds.st_mode & S_ISGID) || geteuid() != 0 || getegid() != 0;
+	bool set_owner = (ds.st_mode & S_ISGID) || geteuid() != 0 || getegid() != 0;
 	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
 		const char *name = default_devices[i].name;
 		bool        given = false;
@@ -380,7 +381,7 @@ static int setup_dev(struct rootfs_ctx *r, int rootfd, struct cerr *e)
 			given |= strcmp(c->devices[k].path, name) == 0;
 		if (!given && make_node(r, devfd, name + 5, name, S_IFCHR,
 					makedev(default_devices[i].major, default_devices[i].minor),
-					0666, 0, 0, chown, e) < 0)
+					0666, 0, 0, set_owner, e) < 0)
 			return -1;
 	}
 	for (size_t k = 0; k < c->n_devices; k++) {
