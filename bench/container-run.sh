@@ -7,6 +7,9 @@
 # medians in milliseconds.
 #
 #   bench/container-run.sh [RUNS]     (default 200; needs root, busybox-static, runc, crun)
+#
+# CELLA=path picks the cella binary; CELLA_BEFORE=path adds another one (an older build) to
+# the same interleaved runs, so a change is measured before/after under the same load.
 set -eu
 runs=${1:-200}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +25,8 @@ if [ -z "${CELLA_BENCH_INNER:-}" ]; then
 	"$cella" spec --bundle "$T/bundle"
 	jq '.process.args = ["/bin/true"] | del(.linux.resources)' "$T/bundle/config.json" \
 		>"$T/c.json" && mv "$T/c.json" "$T/bundle/config.json"
-	export T cella runs
+	before=${CELLA_BEFORE:-}
+	export T cella runs before
 	echo "== hybrid host (this machine): cella vs runc, $runs interleaved runs"
 	CELLA_BENCH_INNER=hybrid bash "$0"
 	echo "== pure cgroup2 mount namespace: cella vs runc vs crun, $runs interleaved runs"
@@ -38,9 +42,12 @@ if [ "$CELLA_BENCH_INNER" = v2 ]; then
 else
 	tools="cella runc"
 fi
+[ -z "$before" ] || tools="before $tools"
+
 cd "$T/bundle"
 declare -A cmd=(
 	[cella]="$cella --root $T/state-cella run"
+	[before]="${before:-false} --root $T/state-before run"
 	[runc]="runc --root $T/state-runc run"
 	[crun]="crun --root $T/state-crun run"
 )
@@ -59,7 +66,10 @@ for t in $tools; do med[$t]=$(median "$T/times-$t"); done
 for t in $tools; do
 	printf '  %-6s median %7.2f ms' "$t" "${med[$t]}"
 	for o in $tools; do
-		[ "$o" = "$t" ] || [ "$t" != cella ] || printf '   %.2fx %s' "$(echo "${med[$t]} ${med[$o]}" | awk '{ print $1 / $2 }')" "$o"
+		case "$t:$o" in
+		cella:cella|before:before|before:cella|runc:*|crun:*) continue ;;
+		esac
+		printf '   %.2fx %s' "$(echo "${med[$t]} ${med[$o]}" | awk '{ print $1 / $2 }')" "$o"
 	done
 	echo
 done

@@ -63,6 +63,13 @@ static int mkdir_below(const char *mount, const char *rel, int *made, struct cer
 
 	*made = 0;
 	snprintf(path, sizeof(path), "%s/%s", mount, rel);
+	/* Usually only the leaf is new. */
+	if (mkdir(path, 0755) == 0) {
+		*made = 1;
+		return 0;
+	}
+	if (errno != ENOENT)
+		return errno == EEXIST ? 0 : cerr_set(e, errno, "cgroup: create `%s`", path);
 	for (char *p = path + base + 1; ; p++) {
 		if (*p == '/' || *p == '\0') {
 			char c = *p;
@@ -121,6 +128,16 @@ static int cpuset_fill(const char *leaf, const char *mount, struct cerr *e)
 		if (!slash || (size_t)(slash - path) < strlen(mount))
 			return 0;
 		*slash = '\0';
+	}
+	const char *last = strrchr(leaf, '/');
+	if (last && (size_t)(last - leaf) == strlen(path)) {
+		/* The usual case: the parent has them, val holds its CPUs. */
+		char mems[4096];
+		if (read_at(path, "cpuset.mems", mems, sizeof(mems)) < 0)
+			return cerr_set(e, errno, "cgroup: read cpuset of `%s`", path);
+		if (write_at(leaf, "cpuset.cpus", val, e) < 0 || write_at(leaf, "cpuset.mems", mems, e) < 0)
+			return -1;
+		return 0;
 	}
 	/* Fill from the top down so each child has what its parent has. */
 	char walk[PATH_MAX];

@@ -179,12 +179,17 @@ static int set_caps(const struct oci_caps *c, struct cerr *e)
 
 static int drop_bounding(const struct oci_caps *c, struct cerr *e)
 {
+	/* Drop without asking first: dropping one that is gone succeeds, and EINVAL says we
+	 * are past the kernel's last capability. Without CAP_SETPCAP only the ones already
+	 * gone may be "dropped". */
 	for (int cap = 0; cap < 64; cap++) {
-		int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
-		if (r < 0)
-			break; /* past the kernel's last capability */
-		if (r == 1 && !(c->bounding & (1ull << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-			return cerr_set(e, errno, "drop capability %d from the bounding set", cap);
+		if ((c->bounding & (1ull << cap)) || prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+			continue;
+		if (errno == EINVAL)
+			break;
+		int err = errno;
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 0)
+			return cerr_set(e, err, "drop capability %d from the bounding set", cap);
 	}
 	return 0;
 }

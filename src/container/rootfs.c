@@ -42,6 +42,32 @@ int rootfs_open_in(int rootfd, const char *path, int flags, struct cerr *e)
 	return fd;
 }
 
+/* The common case of mkpath_depth: only the last component is missing. Make it in its
+ * parent (resolved inside the rootfs like every other step) and open it; -1 when that is
+ * not the case, for the walk below to handle. */
+static int mkpath_leaf(int rootfd, const char *path, bool want_file, unsigned long long resolve)
+{
+	char   buf[PATH_MAX];
+	size_t len;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	len = strlen(buf);
+	while (len > 1 && buf[len - 1] == '/')
+		buf[--len] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (!slash || !slash[1])
+		return -1;
+	*slash = '\0';
+	cleanup_close int pfd = openat2_in(rootfd, buf, O_PATH | O_DIRECTORY, resolve);
+	if (pfd < 0)
+		return -1;
+	int rc = want_file ? mknodat(pfd, slash + 1, S_IFREG | 0644, 0) : mkdirat(pfd, slash + 1, 0755);
+	if (rc < 0)
+		return -1;
+	*slash = '/';
+	return openat2_in(rootfd, buf, O_PATH, resolve);
+}
+
 /* Open (O_PATH) path inside the rootfs, creating missing directories, and the last
  * component as an empty file when want_file. */
 static int mkpath_depth(int rootfd, const char *path, bool want_file, unsigned long long resolve,
@@ -59,6 +85,9 @@ static int mkpath_depth(int rootfd, const char *path, bool want_file, unsigned l
 			return cerr_set(e, errno, "mount destination `%s`", path);
 		return fd;
 	}
+	fd = mkpath_leaf(rootfd, path, want_file, resolve);
+	if (fd >= 0)
+		return fd;
 	snprintf(buf, sizeof(buf), "%s", path);
 	len = strlen(buf);
 	while (len > 1 && buf[len - 1] == '/')
@@ -259,6 +288,39 @@ static const struct {
 	{ "/dev/random", 1, 8 },  { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
 };
 
+/* Make the device node path, which is name in the directory dfd. set_owner says whether
+ * uid:gid 0:0 must be set too: a node root makes in a directory that is not set-group-ID
+ * has that owner already. */
+static int make_node(struct rootfs_ctx *r, int dfd, const char *name, const char *path,
+		     mode_t type, dev_t dev, mode_t mode, uid_t uid, gid_t gid, bool set_owner,
+		     struct cerr *e)
+{
+	int rc = -1;
+
+	if (!r->userns) {
+		rc = mknodat(dfd, name, type | mode, dev);
+		if (rc < 0 && errno == EEXIST) {
+			unlinkat(dfd, name, 0);
+			rc = mknodat(dfd, name, type | mode, dev);
+		}
+	}
+	if (rc == 0) {
+		if ((set_owner || uid || gid) && fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+			return cerr_set(e, errno, "chown device `%s`", path);
+		return 0;
+	}
+	if (!r->userns && errno != EPERM)
+		return cerr_set(e, errno, "create device `%s`", path);
+	unlinkat(dfd, name, 0);
+	/* In a user namespace mknod is refused: bind the host's node instead. */
+	if (mknodat(dfd, name, S_IFREG | 0644, 0) < 0)
+		return cerr_set(e, errno, "create `%s`", path);
+	cleanup_close int t = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (t < 0)
+		return cerr_set(e, errno, "open `%s`", path);
+	return bind_tree(AT_FDCWD, path, t, MS_BIND, 0, path, e);
+}
+
 static int make_device(struct rootfs_ctx *r, int rootfd, const char *path, mode_t type,
 		       dev_t dev, mode_t mode, uid_t uid, gid_t gid, struct cerr *e)
 {
@@ -277,21 +339,7 @@ static int make_device(struct rootfs_ctx *r, int rootfd, const char *path, mode_
 		if (dfd < 0)
 			return cerr_set(e, errno, "open `%s`", parent);
 	}
-	unlinkat(dfd, slash + 1, 0);
-	if (!r->userns && mknodat(dfd, slash + 1, type | mode, dev) == 0) {
-		if (fchownat(dfd, slash + 1, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
-			return cerr_set(e, errno, "chown device `%s`", path);
-		return 0;
-	}
-	if (!r->userns && errno != EPERM)
-		return cerr_set(e, errno, "create device `%s`", path);
-	/* In a user namespace mknod is refused: bind the host's node instead. */
-	if (mknodat(dfd, slash + 1, S_IFREG | 0644, 0) < 0)
-		return cerr_set(e, errno, "create `%s`", path);
-	cleanup_close int t = openat(dfd, slash + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (t < 0)
-		return cerr_set(e, errno, "open `%s`", path);
-	return bind_tree(AT_FDCWD, path, t, MS_BIND, 0, path, e);
+	return make_node(r, dfd, slash + 1, path, type, dev, mode, uid, gid, true, e);
 }
 
 static bool dev_is_bound(const struct oci_config *c)
@@ -313,13 +361,27 @@ static int setup_dev(struct rootfs_ctx *r, int rootfd, struct cerr *e)
 
 	if (dev_is_bound(c))
 		return 0;
+	cleanup_close int devfd = -1;
+	struct stat       ds;
+	{
+		cleanup_close int dp = mkpath_in(rootfd, "/dev", false, RESOLVE_IN_ROOT, e);
+		char p[64];
+		if (dp < 0)
+			return -1;
+		fdpath(p, sizeof(p), dp);
+		devfd = open(p, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+		if (devfd < 0 || fstat(devfd, &ds) < 0)
+			return cerr_set(e, errno, "open /dev in the rootfs");
+	}
+	bool set_owner = (ds.st_mode & S_ISGID) || geteuid() != 0 || getegid() != 0;
 	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
-		bool given = false;
+		const char *name = default_devices[i].name;
+		bool        given = false;
 		for (size_t k = 0; k < c->n_devices; k++)
-			given |= strcmp(c->devices[k].path, default_devices[i].name) == 0;
-		if (!given && make_device(r, rootfd, default_devices[i].name, S_IFCHR,
-					  makedev(default_devices[i].major, default_devices[i].minor),
-					  0666, 0, 0, e) < 0)
+			given |= strcmp(c->devices[k].path, name) == 0;
+		if (!given && make_node(r, devfd, name + 5, name, S_IFCHR,
+					makedev(default_devices[i].major, default_devices[i].minor),
+					0666, 0, 0, set_owner, e) < 0)
 			return -1;
 	}
 	for (size_t k = 0; k < c->n_devices; k++) {
@@ -330,21 +392,12 @@ static int setup_dev(struct rootfs_ctx *r, int rootfd, struct cerr *e)
 				d->has_gid ? d->gid : 0, e) < 0)
 			return -1;
 	}
-	cleanup_close int devfd = -1;
-	{
-		cleanup_close int dp = openat2_in(rootfd, "/dev", O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT);
-		char p[64];
-		if (dp < 0)
-			return cerr_set(e, errno, "open /dev in the rootfs");
-		fdpath(p, sizeof(p), dp);
-		devfd = open(p, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-		if (devfd < 0)
-			return cerr_set(e, errno, "open /dev in the rootfs");
-	}
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
 		const char *name = links[i][1] + 5;
-		struct stat st;
-		if (fstatat(devfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && strcmp(name, "ptmx") != 0)
+		if (symlinkat(links[i][0], devfd, name) == 0)
+			continue;
+		/* one the rootfs has stays, except ptmx: it must be the new devpts' */
+		if (errno == EEXIST && strcmp(name, "ptmx") != 0)
 			continue;
 		unlinkat(devfd, name, 0);
 		if (symlinkat(links[i][0], devfd, name) < 0)

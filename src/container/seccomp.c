@@ -19,7 +19,7 @@
 #include "base/cleanup.h"
 #include "container/internal.h"
 
-#define SECCOMP_CACHE_VERSION 1
+#define SECCOMP_CACHE_VERSION 2
 
 static uint32_t with_errno(uint32_t act, bool has, unsigned err)
 {
@@ -69,6 +69,11 @@ static int compile(const struct oci_seccomp *s, struct seccomp_prog *out, struct
 		return cerr_set(e, ENOMEM, "linux.seccomp: init");
 	/* no_new_privs is process.noNewPrivileges' business, not the filter's. */
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	/* A binary tree of syscall numbers instead of one long chain: a full profile's program
+	 * takes a few levels per syscall instead of hundreds of compares, and the kernel, which
+	 * runs the filter for every syscall number when it is loaded (to cache what is always
+	 * allowed), loads it several times faster. */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (size_t i = 0; i < s->n_arches; i++) {
 		rc = seccomp_arch_add(ctx, s->arches[i]);
 		if (rc < 0 && rc != -EEXIST) {

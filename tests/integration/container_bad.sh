@@ -52,6 +52,19 @@ bad_config timeoffsettype '.linux.namespaces += [{"type": "time"}] | .linux.time
 	'linux.timeOffsets.boottime: expected an object'
 bad_config hostnouts '.linux.namespaces |= map(select(.type != "uts"))' 'hostname needs a new uts namespace'
 
+# The same errors through a foreground `run`, where the init reports only by its exit (no
+# ready/go round trip): the message still names the cause and nothing is left.
+bad_run() { # NAME JQ-FILTER WANT-REGEX
+	jq "$2" "$T/good.json" >"$B/config.json"
+	err=$(C run --bundle "$B" "$1" 2>&1); rc=$?
+	expect_eq "$1-exit-1" "$rc" 1
+	expect_match "$1-message" "$err" "$3"
+	nothing_left "$1" "$1"
+	cp "$T/good.json" "$B/config.json"
+}
+bad_run run-noexec '.process.args = ["/bin/nope"]' "create .run-noexec.: exec ./bin/nope.: No such file or directory"
+bad_run run-badsysctl '.linux.sysctl = {"kernel.no_such_knob": "1"}' 'linux.sysctl.kernel.no_such_knob'
+
 rm "$B/config.json"
 err=$(C create --bundle "$B" noconfig 2>&1); rc=$?
 expect_eq noconfig-exit-1 "$rc" 1
