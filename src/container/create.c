@@ -263,6 +263,7 @@ struct launched {
 	char               root[PATH_MAX];
 	int                dirfd;
 	int                sync;
+	int                console_rx;    /* foreground terminal: the master comes here */
 	struct ctr_state   st;
 	struct oci_config  cfg;
 };
@@ -293,7 +294,7 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	int                own_pidns = -1, own_timens = -1;
 
 	memset(L, 0, sizeof(*L));
-	L->dirfd = L->sync = -1;
+	L->dirfd = L->sync = L->console_rx = -1;
 	if (state_check_id(id, e) < 0)
 		return -1;
 	if (!realpath(o->bundle ? o->bundle : ".", bundle))
@@ -387,6 +388,13 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 		a.console_sock = console_connect(o->console_socket, e);
 		if (a.console_sock < 0)
 			goto fail_fds;
+	} else if (c->process.terminal) {
+		/* `run` in the foreground: a pty of its own, which we serve (as runc does) */
+		int tv[2];
+		if (tty_socketpair(tv, e) < 0)
+			goto fail_fds;
+		a.console_sock = tv[1];
+		L->console_rx  = tv[0];
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		cerr_set(e, errno, "socketpair");
@@ -565,6 +573,9 @@ fail_cg:
 fail_state:
 	undo(L, 0, false);
 out:
+	if (L->console_rx >= 0)
+		close(L->console_rx);
+	L->console_rx = -1;
 	seccomp_prog_free(&a.seccomp);
 	close(L->dirfd);
 	L->dirfd = -1;
@@ -576,6 +587,8 @@ static void launched_close(struct launched *L)
 {
 	if (L->sync >= 0)
 		close(L->sync);
+	if (L->console_rx >= 0)
+		close(L->console_rx);
 	if (L->dirfd >= 0)
 		close(L->dirfd);
 	oci_config_free(&L->cfg);
@@ -604,10 +617,17 @@ int ctr_run(const struct ctr_globals *g, const char *id, const struct ctr_create
 	    struct cerr *e)
 {
 	struct launched L;
-	int             status, rc;
+	int             status, rc, master = -1;
 
 	if (launch(g, id, o, true, &L, e) < 0)
 		return -1;
+	bool own_tty = L.console_rx >= 0;
+	if (own_tty) {
+		/* The init made its pty before it said ready: the master is waiting for us. */
+		master = tty_recv_master(L.console_rx, e);
+		close(L.console_rx);
+		L.console_rx = -1;
+	}
 	if (!o->detach) {
 		static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 		struct sigaction sa = { .sa_handler = run_forward };
@@ -615,9 +635,14 @@ int ctr_run(const struct ctr_globals *g, const char *id, const struct ctr_create
 		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 			sigaction(sigs[i], &sa, NULL);
 	}
-	if (sync_send(L.sync, 's', NULL) < 0) {
+	if ((own_tty && master < 0) || sync_send(L.sync, 's', NULL) < 0) {
 		struct cerr ignored;
-		cerr_set(e, errno, "start `%s`", id);
+		if (own_tty && master < 0)
+			cerr_wrap(e, "start `%s`", id);
+		else
+			cerr_set(e, errno, "start `%s`", id);
+		if (master >= 0)
+			close(master);
 		kill(L.st.pid, SIGKILL);
 		waitpid(L.st.pid, NULL, 0);
 		cgroup_destroy(&L.st.cg, &ignored);
@@ -639,10 +664,17 @@ int ctr_run(const struct ctr_globals *g, const char *id, const struct ctr_create
 	/* Let `cella kill` and `delete` in; we only wait now. */
 	close(L.dirfd);
 	L.dirfd = -1;
-	while (waitpid(L.st.pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			status = 0;
-			break;
+	if (master >= 0) {
+		struct cerr te = { 0 };
+		if (tty_proxy(master, L.st.pid, &status, &te) < 0)
+			log_warn("%s", te.msg);
+		close(master);
+	} else {
+		while (waitpid(L.st.pid, &status, 0) < 0) {
+			if (errno != EINTR) {
+				status = 0;
+				break;
+			}
 		}
 	}
 	STEP("container exited");

@@ -115,6 +115,14 @@ int process_find(const struct oci_process *p, char *out, size_t size, struct cer
 int process_exec(const struct proc_setup *s, const char *exe, struct cerr *e);
 int process_rlimits(const struct oci_process *p, struct cerr *e);
 
+/* tty.c: a foreground terminal without a console socket. The container's side of the
+ * socketpair goes where a console socket would; the master comes back on the other. */
+int tty_socketpair(int sv[2], struct cerr *e);
+int tty_recv_master(int sock, struct cerr *e);
+/* Copy between our stdio and master (raw mode on our terminal, window size and SIGWINCH
+ * passed on, our EOF as the terminal's) until pid exits; then reap it into *wstatus. */
+int tty_proxy(int master, pid_t pid, int *wstatus, struct cerr *e);
+
 /* seccomp.c: compile (or find in the cache under cache_dir) in the runtime, load in the
  * container's process. */
 struct seccomp_prog {

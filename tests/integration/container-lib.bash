@@ -35,13 +35,14 @@ make_rootfs() {
 	fi
 }
 
-# make_bundle DIR [jq-filter]: a rootfs and config.json from `cella spec`, edited by jq.
+# make_bundle DIR [jq-filter]: a rootfs and config.json from `cella spec`, edited by jq. The
+# spec asks for a terminal, as runc's does; tests read the output through pipes instead.
 make_bundle() {
 	local b=$1 filter=${2:-.}
 	mkdir -p "$b"
 	make_rootfs "$b/rootfs"
 	"$CELLA" spec --bundle "$b"
-	jq "$filter" "$b/config.json" >"$b/config.tmp" && mv "$b/config.tmp" "$b/config.json"
+	jq ".process.terminal = false | $filter" "$b/config.json" >"$b/config.tmp" && mv "$b/config.tmp" "$b/config.json"
 }
 
 # set_args BUNDLE ARG...: process.args
