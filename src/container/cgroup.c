@@ -282,14 +282,6 @@ static void v2_enable(const struct ctr_cgroup_dir *d, const char *ctrl)
 	}
 }
 
-static void devnum(char *buf, size_t size, int64_t n)
-{
-	if (n < 0)
-		snprintf(buf, size, "*");
-	else
-		snprintf(buf, size, "%" PRId64, n);
-}
-
 static int apply_devices(const struct ctr_cgroup *cg, const struct oci_resources *r,
 			 struct cerr *e)
 {
@@ -309,25 +301,7 @@ static int apply_devices(const struct ctr_cgroup *cg, const struct oci_resources
 							  sizeof(defaults) / sizeof(defaults[0]), e);
 		return 0;
 	}
-	for (size_t i = 0; i < r->n_devices; i++) {
-		const struct oci_dev_rule *rule = &r->devices[i];
-		char maj[24], min[24];
-		const char *file = rule->allow ? "devices.allow" : "devices.deny";
-		devnum(maj, sizeof(maj), rule->major);
-		devnum(min, sizeof(min), rule->minor);
-		if (rule->type == 'a' && rule->major < 0 && rule->minor < 0) {
-			if (write_at(d->path, file, "a", e) < 0)
-				return -1;
-			continue;
-		}
-		if (wr(d, file, e, "%c %s:%s %s", rule->type, maj, min,
-		       rule->access && rule->access[0] ? rule->access : "rwm") < 0)
-			return -1;
-	}
-	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-		if (write_at(d->path, "devices.allow", defaults[i], e) < 0)
-			return -1;
-	return 0;
+	return devices_v1_apply(d->path, r, defaults, sizeof(defaults) / sizeof(defaults[0]), e);
 }
 
 static const char *max_or(char *buf, int64_t v)

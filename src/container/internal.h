@@ -147,6 +147,9 @@ int ctr_delete_with(const struct ctr_globals *g, const char *id, bool force,
  * a rule of the container's says otherwise) as a device program attached to a v2 cgroup. */
 int devices_bpf_attach(const char *cgroup_dir, const struct oci_resources *r,
 		       const char *const *defaults, size_t n_defaults, struct cerr *e);
+/* devices_v1.c: the same policy as devices.deny/devices.allow writes on a v1 hierarchy. */
+int devices_v1_apply(const char *cgroup_dir, const struct oci_resources *r,
+		     const char *const *defaults, size_t n_defaults, struct cerr *e);
 
 /* sync.c: the little protocol between the runtime and the container's init. */
 int sync_send(int fd, char tag, const char *msg);
