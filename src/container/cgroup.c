@@ -563,29 +563,65 @@ static const struct ctr_cgroup_dir *freezer_dir(const struct ctr_cgroup *cg)
 	return NULL;
 }
 
+/* Has the freezer got where it was asked to go? Both versions freeze asynchronously. */
+static bool freezer_settled(const struct ctr_cgroup_dir *d, bool freeze)
+{
+	char buf[256];
+
+	if (d->v2)
+		return read_at(d->path, "cgroup.events", buf, sizeof(buf)) == 0 &&
+		       strstr(buf, freeze ? "frozen 1" : "frozen 0");
+	return read_at(d->path, "freezer.state", buf, sizeof(buf)) == 0 &&
+	       strcmp(buf, freeze ? "FROZEN" : "THAWED") == 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+#define FREEZE_TIMEOUT_S 10
+
+/* Returns once the processes are all stopped (or running again), so that `state` right
+ * after says paused: on a loaded machine freezing takes a while. A v1 freezer can stay
+ * FREEZING while the container forks: ask again, and now and then thaw for a moment so the
+ * stragglers get scheduled. A freeze that does not finish is undone: half-frozen is worse. */
 int cgroup_freeze(const struct ctr_cgroup *cg, bool freeze, struct cerr *e)
 {
 	const struct ctr_cgroup_dir *d = freezer_dir(cg);
+	const char                  *file, *want;
+	double                       deadline = now_s() + FREEZE_TIMEOUT_S;
 
 	if (!d)
 		return cerr_set(e, 0, "no freezer: neither a v1 freezer nor cgroup v2 is available");
-	if (d->v2)
-		return write_at(d->path, "cgroup.freeze", freeze ? "1" : "0", e);
-	if (write_at(d->path, "freezer.state", freeze ? "FROZEN" : "THAWED", e) < 0)
-		return -1;
-	/* v1 freezing is asynchronous: wait until it settles. */
-	for (int i = 0; i < 1000; i++) {
-		char state[64];
-		if (read_at(d->path, "freezer.state", state, sizeof(state)) < 0)
-			break;
-		if (strcmp(state, freeze ? "FROZEN" : "THAWED") == 0)
+	file = d->v2 ? "cgroup.freeze" : "freezer.state";
+	want = d->v2 ? (freeze ? "1" : "0") : (freeze ? "FROZEN" : "THAWED");
+	for (int i = 0;; i++) {
+		if (!d->v2 && freeze && i % 50 == 49) {
+			struct timespec ts = { 0, 10000000 };
+			write_at(d->path, file, "THAWED", e);
+			nanosleep(&ts, NULL);
+		}
+		if ((i == 0 || !d->v2) && write_at(d->path, file, want, e) < 0)
+			return -1;
+		if (freezer_settled(d, freeze))
 			return 0;
-		struct timespec ts = { 0, 1000000 };
+		if (now_s() > deadline)
+			break;
+		struct timespec ts = { 0, i < 100 ? 1000000 : 10000000 };
 		nanosleep(&ts, NULL);
 	}
-	return 0;
+	if (freeze) {
+		struct cerr ignored;
+		write_at(d->path, file, d->v2 ? "0" : "THAWED", &ignored);
+	}
+	return cerr_set(e, EBUSY, "%s: the container's processes did not all %s within %d s",
+			freeze ? "pause" : "resume", freeze ? "stop" : "run again", FREEZE_TIMEOUT_S);
 }
 
+/* Asked to freeze (finished or not): `state` says paused, and killing needs a thaw first. */
 bool cgroup_frozen(const struct ctr_cgroup *cg)
 {
 	const struct ctr_cgroup_dir *d = freezer_dir(cg);
@@ -593,13 +629,11 @@ bool cgroup_frozen(const struct ctr_cgroup *cg)
 
 	if (!d)
 		return false;
-	if (d->v2) {
-		char events[256];
-		return read_at(d->path, "cgroup.events", events, sizeof(events)) == 0 &&
-		       strstr(events, "frozen 1");
-	}
+	if (d->v2)
+		return read_at(d->path, "cgroup.freeze", state, sizeof(state)) == 0 &&
+		       strcmp(state, "1") == 0;
 	return read_at(d->path, "freezer.state", state, sizeof(state)) == 0 &&
-	       strcmp(state, "FROZEN") == 0;
+	       (strcmp(state, "FROZEN") == 0 || strcmp(state, "FREEZING") == 0);
 }
 
 int cgroup_destroy(const struct ctr_cgroup *cg, struct cerr *e)
