@@ -636,13 +636,17 @@ bool cgroup_frozen(const struct ctr_cgroup *cg)
 	       (strcmp(state, "FROZEN") == 0 || strcmp(state, "FREEZING") == 0);
 }
 
+#define DESTROY_TIMEOUT_S 10
+
 int cgroup_destroy(const struct ctr_cgroup *cg, struct cerr *e)
 {
-	int rc = 0;
+	int    rc       = 0;
+	double deadline = now_s() + DESTROY_TIMEOUT_S;
 
 	/* Processes left behind (a container without its own pid namespace): kill them, thawing
-	 * first so they can die. */
-	for (int round = 0; round < 100; round++) {
+	 * first so they can die. Dying takes its time on a loaded machine: wait by the clock,
+	 * not by a count of short sleeps. */
+	for (int round = 0; now_s() < deadline; round++) {
 		pid_t *pids = NULL;
 		size_t n    = 0;
 		struct cerr ignored;
@@ -663,11 +667,12 @@ int cgroup_destroy(const struct ctr_cgroup *cg, struct cerr *e)
 		char path[PATH_MAX];
 		snprintf(path, sizeof(path), "%s", d->path);
 		for (int k = 0; k < d->created; k++) {
-			int tries = 0;
+			/* EBUSY: a task that has exited is still being let go of; for the parents
+			 * we made, other containers living there */
 			while (rmdir(path) < 0) {
 				if (errno == ENOENT)
 					break;
-				if (errno != EBUSY || ++tries > 200) {
+				if (errno != EBUSY || k > 0 || now_s() > deadline) {
 					if (k == 0 && rc == 0)
 						rc = cerr_set(e, errno, "cgroup: remove `%s`", path);
 					goto next;
