@@ -356,6 +356,7 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	snprintf(L->st.id, sizeof(L->st.id), "%s", id);
 	snprintf(L->st.bundle, sizeof(L->st.bundle), "%s", bundle);
 	snprintf(L->st.rootfs, sizeof(L->st.rootfs), "%s", rootfs);
+	state_set_annotations(&L->st, c->json);
 
 	if (cgroup_create(&L->st.cg, c->cgroups_path, id, g->systemd_cgroup, e) < 0) {
 		/* Rootless: cgroups are not ours to make; without limits to apply, go on. */

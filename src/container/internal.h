@@ -36,6 +36,9 @@ struct ctr_state {
 	char               bundle[PATH_MAX];
 	char               rootfs[PATH_MAX];
 	char               created[40];
+	/* config.json's annotations as they were at create: compact JSON, or "" when they did
+	 * not fit (then read from the bundle when shown) */
+	char               annotations[8192];
 	struct ctr_cgroup  cg;
 };
 
@@ -50,6 +53,8 @@ int state_read(int dirfd, const char *id, struct ctr_state *st, struct cerr *e);
 const char *state_status(int dirfd, const struct ctr_state *st);
 bool state_pid_alive(pid_t pid, unsigned long long starttime);
 unsigned long long state_starttime(pid_t pid);
+/* Keep the annotations of a parsed config (its json_t) in the state. */
+void state_set_annotations(struct ctr_state *st, const void *config_json);
 /* The spec's state JSON (for `state` and for hooks' stdin); caller frees. */
 char *state_json(const struct ctr_state *st, const char *status);
 /* Remove ROOT/ID and what is in it. */

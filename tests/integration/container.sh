@@ -190,6 +190,10 @@ cp "$T/hooks.json" "$B/config.json"
 set_args "$B" true
 C create --bundle "$B" h2 && hpid=$(C state h2 | jq .pid)
 expect_eq state-annotations "$(C state h2 | jq -r '.annotations["org.example.k"]')" v1
+# kept from create time: a later edit of the bundle does not show
+jq '.annotations["org.example.k"] = "edited"' "$T/hooks.json" >"$B/config.json"
+expect_eq state-annotations-from-create "$(C state h2 | jq -r '.annotations["org.example.k"]')" v1
+cp "$T/hooks.json" "$B/config.json"
 C start h2
 for _ in $(seq 50); do [ "$(C state h2 2>/dev/null | jq -r .status)" = stopped ] && break; sleep 0.1; done
 C delete h2
