@@ -85,12 +85,20 @@ static int mkdir_below(const char *mount, const char *rel, int *made, struct cer
 
 /* "slice:prefix:name" (systemd notation) → "slice/prefix-name.scope". */
 static void cgroup_rel_path(char *out, size_t size, const char *cgroups_path, const char *id,
-			    bool systemd)
+			    const char *scope, bool systemd)
 {
 	const char *c1, *c2;
 
 	if (!cgroups_path || !cgroups_path[0]) {
-		snprintf(out, size, "cella/%s", id);
+		if (scope) {
+			/* FNV-1a of the state directory: ids are unique only within one */
+			uint32_t h = 2166136261u;
+			for (const char *s = scope; *s; s++)
+				h = (h ^ (uint8_t)*s) * 16777619u;
+			snprintf(out, size, "cella/%08x/%s", h, id);
+		} else {
+			snprintf(out, size, "cella/%s", id);
+		}
 		return;
 	}
 	c1 = strchr(cgroups_path, ':');
@@ -145,8 +153,21 @@ static int cpuset_fill(const char *leaf, const char *mount, struct cerr *e)
 	return 0;
 }
 
-int cgroup_create(struct ctr_cgroup *cg, const char *cgroups_path, const char *id, bool systemd,
-		  struct cerr *e)
+/* A cgroup that exists already may be ours to reuse, but not while processes live in it:
+ * they belong to someone else, and delete would kill them. */
+static int cgroup_check_unused(const struct ctr_cgroup_dir *d, struct cerr *e)
+{
+	char procs[64];
+
+	if (d->created || read_at(d->path, "cgroup.procs", procs, sizeof(procs)) < 0 || !procs[0])
+		return 0;
+	return cerr_set(e, EBUSY, "cgroup `%s` already holds processes (process %.*s...): another "
+			"container's? Give this one its own linux.cgroupsPath", d->path,
+			(int)strcspn(procs, "\n"), procs);
+}
+
+int cgroup_create(struct ctr_cgroup *cg, const char *cgroups_path, const char *id,
+		  const char *scope, bool systemd, struct cerr *e)
 {
 	struct host_cgroup host;
 	char               rel[PATH_MAX];
@@ -159,7 +180,7 @@ int cgroup_create(struct ctr_cgroup *cg, const char *cgroups_path, const char *i
 	host_probe_cgroup("", &host);
 	if (host.mode == CGROUP_NONE)
 		return 0;
-	cgroup_rel_path(rel, sizeof(rel), cgroups_path, id, systemd);
+	cgroup_rel_path(rel, sizeof(rel), cgroups_path, id, scope, systemd);
 	if (strstr(rel, "..") && (strstr(rel, "/../") || strncmp(rel, "../", 3) == 0 ||
 				  strcmp(rel, "..") == 0))
 		return cerr_set(e, EINVAL, "linux.cgroupsPath `%s` leaves the cgroup tree", rel);
@@ -206,7 +227,7 @@ int cgroup_create(struct ctr_cgroup *cg, const char *cgroups_path, const char *i
 	}
 	for (size_t i = 0; i < cg->n; i++) {
 		struct ctr_cgroup_dir *d = &cg->dir[i];
-		if (mkdir_below(d->mount, rel, &d->created, e) < 0) {
+		if (mkdir_below(d->mount, rel, &d->created, e) < 0 || cgroup_check_unused(d, e) < 0) {
 			struct cerr ignored;
 			struct ctr_cgroup part = *cg;
 			part.n = i;

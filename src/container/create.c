@@ -358,7 +358,8 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	snprintf(L->st.rootfs, sizeof(L->st.rootfs), "%s", rootfs);
 	state_set_annotations(&L->st, c->json);
 
-	if (cgroup_create(&L->st.cg, c->cgroups_path, id, g->systemd_cgroup, e) < 0) {
+	if (cgroup_create(&L->st.cg, c->cgroups_path, id, g->root && g->root[0] ? L->root : NULL,
+			  g->systemd_cgroup, e) < 0) {
 		/* Rootless: cgroups are not ours to make; without limits to apply, go on. */
 		if (geteuid() == 0 || c->resources.present ||
 		    (e->errnum != EACCES && e->errnum != EPERM && e->errnum != EROFS))

@@ -62,8 +62,10 @@ int state_remove(const char *root, const char *id, struct cerr *e);
 int write_file_atomic(int dirfd, const char *name, const char *text, struct cerr *e);
 
 /* cgroup.c */
+/* Without a cgroupsPath the cgroup is cella/ID, or cella/HASH/ID for a state directory
+ * other than the default (scope: that directory, or NULL). */
 int cgroup_create(struct ctr_cgroup *cg, const char *cgroups_path, const char *id,
-		  bool systemd, struct cerr *e);
+		  const char *scope, bool systemd, struct cerr *e);
 int cgroup_apply(const struct ctr_cgroup *cg, const struct oci_resources *r, struct cerr *e);
 int cgroup_enter(const struct ctr_cgroup *cg, pid_t pid, struct cerr *e);
 /* The calling (single-threaded) process joins its cgroups; v2_done: it was cloned into the
