@@ -130,6 +130,54 @@ static void ex_text(char *buf, size_t size, const struct dev_ex *x)
 	snprintf(buf, size, "%c %s:%s %s", x->type, maj, min, acc);
 }
 
+static const struct dev_ex *policy_find(const struct dev_policy *p, const struct dev_ex *x)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->ex[i].type == x->type && p->ex[i].major == x->major && p->ex[i].minor == x->minor)
+			return &p->ex[i];
+	return NULL;
+}
+
+/* What the cgroup allows now, if it denies by default (in allow mode devices.list shows
+ * only "a *:* rwm"): true with cur filled, false otherwise. */
+static bool current_allow_list(const char *dir, struct dev_policy *cur)
+{
+	static char buf[65536];
+	char        path[PATH_MAX + 32];
+	size_t      len = 0;
+	ssize_t     n;
+
+	snprintf(path, sizeof(path), "%s/devices.list", dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	if (len == sizeof(buf) - 1)
+		return false;
+	cur->allow = false;
+	cur->n     = 0;
+	for (char *line = buf, *next; *line; line = next) {
+		char maj[24], min[24], acc[8];
+		next = strchr(line, '\n');
+		next = next ? next + 1 : line + strlen(line);
+		struct dev_ex x = { 0 };
+		if (sscanf(line, "%c %23[0-9*]:%23[0-9*] %7s", &x.type, maj, min, acc) != 4 ||
+		    cur->n == DEV_MAX_EX)
+			return false;
+		if (x.type == 'a' && strcmp(maj, "*") == 0 && strcmp(min, "*") == 0 &&
+		    dev_access(acc) == (DEV_R | DEV_W | DEV_M))
+			return false;  /* allows everything: not a list to edit */
+		x.major = maj[0] == '*' ? -1 : strtoll(maj, NULL, 10);
+		x.minor = min[0] == '*' ? -1 : strtoll(min, NULL, 10);
+		x.acc   = dev_access(acc);
+		cur->ex[cur->n++] = x;
+	}
+	return true;
+}
+
 int devices_v1_apply(const char *cgroup_dir, const struct oci_resources *r,
 		     const char *const *defaults, size_t n_defaults, struct cerr *e)
 {
@@ -168,6 +216,31 @@ int devices_v1_apply(const char *cgroup_dir, const struct oci_resources *r,
 			x.major = x.minor = -1;
 		if (policy_apply(&p, &x, d->allow, (int)i, e) < 0)
 			return -1;
+	}
+	/* `update` of a container that already denies by default: a catch-all would deny
+	 * everything for a moment, so the running processes could fail to open /dev/null. Add
+	 * what is new first, then take away what is no longer allowed. */
+	static struct dev_policy cur;
+	if (reset && !p.allow && current_allow_list(cgroup_dir, &cur)) {
+		char text[80];
+		for (size_t i = 0; i < p.n; i++) {
+			if (!p.ex[i].acc)
+				continue;
+			ex_text(text, sizeof(text), &p.ex[i]);
+			if (dev_write(cgroup_dir, "devices.allow", text, e) < 0)
+				return -1;
+		}
+		for (size_t i = 0; i < cur.n; i++) {
+			const struct dev_ex *t    = policy_find(&p, &cur.ex[i]);
+			struct dev_ex        gone = cur.ex[i];
+			gone.acc &= ~(t ? t->acc : 0u);
+			if (!gone.acc)
+				continue;
+			ex_text(text, sizeof(text), &gone);
+			if (dev_write(cgroup_dir, "devices.deny", text, e) < 0)
+				return -1;
+		}
+		return 0;
 	}
 	/* A catch-all sets the default and drops the exceptions; without one the cgroup keeps
 	 * what it inherited (an allow-all, unless someone above restricts it). */

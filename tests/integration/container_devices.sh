@@ -49,7 +49,20 @@ devices_suite() {
 	# no catch-all: everything stays open
 	out=$(devrules d6 '[{"allow":false,"type":"c","major":1,"minor":5,"access":"rwm"}]')
 	expect_eq "$mode-devices-no-catch-all" "$out" "dev/null-w mynull-w myfuse-r "
-	expect_eq "$mode-devices-nothing-left" "$(C list -q | wc -l)$(find /sys/fs/cgroup -path "*/cella/$CGH/d[1-7]" | wc -l)" 00
+	# update of a running container: the new rules apply to its processes
+	jq --argjson d "[$deny_all]" '.linux.resources = {"devices": $d}' "$T/good-$mode.json" >"$B/config.json"
+	set_args "$B" sleep 1000
+	C run -d --bundle "$B" u1
+	opens() { C exec u1 sh -c '[ "$(head -c1 /dev/zero | wc -c)" = 1 ] && echo zero-r; echo x >/dev/null && echo null-w' 2>/dev/null | tr '\n' ' '; }
+	expect_eq "$mode-devices-update-before" "$(opens)" "zero-r null-w "
+	echo "{\"devices\": [$deny_all, {\"allow\":false,\"type\":\"c\",\"major\":1,\"minor\":5,\"access\":\"r\"}]}" >"$T/upd.json"
+	C update -r "$T/upd.json" u1; expect_eq "$mode-devices-update-exit-0" "$?" 0
+	expect_eq "$mode-devices-update-denies" "$(opens)" "null-w "
+	echo "{\"devices\": [$deny_all]}" >"$T/upd.json"
+	C update -r "$T/upd.json" u1
+	expect_eq "$mode-devices-update-allows-again" "$(opens)" "zero-r null-w "
+	C delete -f u1
+	expect_eq "$mode-devices-nothing-left" "$(C list -q | wc -l)$(find /sys/fs/cgroup -path "*/cella/$CGH/[du][1-7]" | wc -l)" 00
 }
 
 if [ "$mode" = hybrid ]; then
