@@ -33,12 +33,15 @@ int tty_socketpair(int sv[2], struct cerr *e)
 
 int tty_recv_master(int sock, struct cerr *e)
 {
-	char            name[64];
-	char            cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec    iov = { .iov_base = name, .iov_len = sizeof(name) };
-	struct msghdr   msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-				.msg_controllen = sizeof(cbuf) };
-	ssize_t         n;
+	char name[64];
+	union {
+		struct cmsghdr align;
+		char           buf[CMSG_SPACE(sizeof(int))];
+	} cbuf;
+	struct iovec  iov = { .iov_base = name, .iov_len = sizeof(name) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.buf,
+			      .msg_controllen = sizeof(cbuf.buf) };
+	ssize_t       n;
 
 	do
 		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
@@ -122,10 +125,10 @@ static void input_eof(struct tty_input *in, int master)
 		return;
 	if (ioctl(in->peer, FIONREAD, &queued) < 0 || queued > 0 || tcgetattr(master, &t) < 0)
 		return;
-	in->off       = 0;
-	in->len       = 1;
-	in->buf[0]    = (char)t.c_cc[VEOF];
-	in->answered  = false;
+	in->off      = 0;
+	in->len      = 1;
+	in->buf[0]   = (char)t.c_cc[VEOF];
+	in->answered = false;
 }
 
 static int proxy_loop(int master, pid_t pid, int sigfd, struct cerr *e)
