@@ -22,7 +22,7 @@ set_args "$B" sh -c "$observe"
 cella_out=$(C run --bundle "$B" o1 2>&1); cella_rc=$?
 expect_eq oracle-cella-runs "$cella_rc" 0
 if command -v runc >/dev/null; then
-	runc_out=$(cd "$B" && runc --root "$T/rs" run o2 2>&1); runc_rc=$?
+	runc_out=$(cd "$B" && runc --root "$T/rs" run "o2-$$" 2>&1); runc_rc=$?
 	expect_eq oracle-exit-status "$cella_rc" "$runc_rc"
 	for key in hostname CapEff CapBnd uid_map pid id umask; do
 		case $key in

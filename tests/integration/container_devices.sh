@@ -77,7 +77,7 @@ if [ "$mode" = hybrid ]; then
 				"[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229,\"access\":\"rw\"}]"; do
 				jq --argjson d "$rules" '.linux.resources = {"devices": $d}' "$T/good-hybrid.json" >"$B/config.json"
 				set_args "$B" sh -c 'true </myfuse && echo myfuse-r; echo x >/mynull && echo mynull-w'
-				want=$(cd "$B" && runc --root "$T/rs" run or1 2>/dev/null)
+				want=$(cd "$B" && runc --root "$T/rs" run "or1-$$" 2>/dev/null)
 				got=$(C run --bundle "$B" or2 2>/dev/null)
 				expect_eq "hybrid-devices-oracle-$(echo "$rules" | jq length)" "$got" "$want"
 			done

@@ -69,7 +69,7 @@ if command -v runc >/dev/null; then
 	jq '.process.terminal = true | .process.args = ["sh", "-c", "tty; stty -a | grep -o icanon; exit 3"]
 	    | del(.process.consoleSize)' "$B/config.json" >"$T/c.json"
 	cp "$T/c.json" "$B/config.json"
-	want=$(cd "$B" && PTY 20 60 -- runc --root "$T/rs" run or1 | sed -n '/^--- output/,$p')
+	want=$(cd "$B" && PTY 20 60 -- runc --root "$T/rs" run "or1-$$" | sed -n '/^--- output/,$p')
 	got=$(cd "$B" && PTY 20 60 -- "$CELLA" --root "$STATE" run or2 | sed -n '/^--- output/,$p')
 	expect_eq oracle-tty "$got" "$want"
 else

@@ -78,7 +78,7 @@ cp "$T/good.json" "$B/config.json"
 if command -v crun >/dev/null; then
 	set_args "$B" sh -c 'hostname; grep CapEff /proc/self/status; echo pid=$$; exit 4'
 	a=$(C run --bundle "$B" o1 2>&1); arc=$?
-	b=$(cd "$B" && crun --root "$T/crun" run o2 2>&1); brc=$?
+	b=$(cd "$B" && crun --root "$T/crun" run "o2-$$" 2>&1); brc=$?
 	expect_eq v2-oracle-crun-exit "$arc" "$brc"
 	expect_eq v2-oracle-crun-output "$a" "$b"
 else
