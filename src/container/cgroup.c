@@ -58,9 +58,11 @@ static int read_at(const char *dir, const char *file, char *buf, size_t size)
 /* mkdir -p below mount; returns how many components were made. */
 static int mkdir_below(const char *mount, const char *rel, int *made, struct cerr *e)
 {
-	char path[PATH_MAX];
-	size_t base = strlen(mount);
+	char   path[PATH_MAX];
+	size_t base  = strlen(mount);
+	int    tries = 0;
 
+again:
 	*made = 0;
 	snprintf(path, sizeof(path), "%s/%s", mount, rel);
 	for (char *p = path + base + 1; ; p++) {
@@ -70,6 +72,8 @@ static int mkdir_below(const char *mount, const char *rel, int *made, struct cer
 			if (p > path + base + 1 && p[-1] != '/') {
 				if (mkdir(path, 0755) == 0)
 					(*made)++;
+				else if (errno == ENOENT && ++tries < 5)
+					goto again;  /* a delete took an empty parent away meanwhile */
 				else if (errno != EEXIST)
 					return cerr_set(e, errno, "cgroup: create `%s`", path);
 				else if (c == '\0')
@@ -234,6 +238,10 @@ int cgroup_create(struct ctr_cgroup *cg, const char *cgroups_path, const char *i
 			cgroup_destroy(&part, &ignored);
 			return -1;
 		}
+		/* cella/HASH belongs to all the containers of one --root: the last one out
+		 * removes it, whoever made it (rmdir fails while others are in it) */
+		if (scope && (!cgroups_path || !cgroups_path[0]) && d->created == 1)
+			d->created = 2;
 		if (!d->v2 && strstr(d->ctrls, "cpuset") && cpuset_fill(d->path, d->mount, e) < 0) {
 			struct cerr       ignored;
 			struct ctr_cgroup part = *cg;

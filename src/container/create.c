@@ -368,6 +368,16 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 		cerr_clear(e);
 		memset(&L->st.cg, 0, sizeof(L->st.cg));
 	}
+	{
+		time_t    now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(L->st.created, sizeof(L->st.created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	/* A first state, with no process yet: a runtime killed from here on leaves the
+	 * cgroups where `delete --force` finds them (the status reads stopped). */
+	if (state_write(L->dirfd, &L->st, e) < 0)
+		goto fail_cg;
 	if (cgroup_apply(&L->st.cg, &c->resources, e) < 0)
 		goto fail_cg;
 	STEP("cgroups made");
@@ -419,12 +429,6 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 			}
 			close(fd);
 		}
-	}
-	{
-		time_t    now = time(NULL);
-		struct tm tm;
-		gmtime_r(&now, &tm);
-		strftime(L->st.created, sizeof(L->st.created), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	}
 	a.cfg  = c;
 	a.st   = &L->st;

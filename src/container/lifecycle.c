@@ -208,7 +208,8 @@ int ctr_delete_with(const struct ctr_globals *g, const char *id, bool force,
 		return -1;
 	}
 	if (state_read(dirfd, id, &st, e) < 0) {
-		/* A create that died before writing its state: nothing else can be left. */
+		/* A create that died before its first state (written right after the cgroups
+		 * are made): nothing else can be left. */
 		close(dirfd);
 		if (strstr(e->msg, "does not exist"))
 			return state_remove(root, id, e);
