@@ -62,7 +62,7 @@ int state_remove(const char *root, const char *id, struct cerr *e);
 int write_file_atomic(int dirfd, const char *name, const char *text, struct cerr *e);
 
 /* cgroup.c */
-/* Without a cgroupsPath the cgroup is cella/ID, or cella/HASH/ID for a state directory
+/* Without a cgroupsPath the cgroup is cella/ID, or cella/HASH-ID for a state directory
  * other than the default (scope: that directory, or NULL). */
 int cgroup_create(struct ctr_cgroup *cg, const char *cgroups_path, const char *id,
 		  const char *scope, bool systemd, struct cerr *e);

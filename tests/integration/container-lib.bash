@@ -54,7 +54,7 @@ set_args() {
 		mv "$b/config.tmp" "$b/config.json"
 }
 
-# Without a cgroupsPath, a container's cgroup is cella/HASH/ID, HASH the FNV-1a of --root:
+# Without a cgroupsPath, a container's cgroup is cella/HASH-ID, HASH the FNV-1a of --root:
 # the test's own, whatever other runs on the machine do with the same ids.
 root_hash() {
 	local s=$1 h=2166136261 i c
@@ -70,7 +70,7 @@ cg_of() { echo "/sys/fs/cgroup/$2$(awk -F: -v c="$2" '$2 == c {print $3}' "/proc
 
 # Things a container may leave behind on the host.
 leftover_mounts() { grep -c "$T" /proc/self/mountinfo; }
-leftover_cgroups() { find /sys/fs/cgroup -maxdepth 4 -type d -path "*/cella/$CGH/$1" 2>/dev/null | wc -l; }
+leftover_cgroups() { find /sys/fs/cgroup -maxdepth 4 -type d -path "*/cella/$CGH-$1" 2>/dev/null | wc -l; }
 # alive PID: a process that is running (a zombie waiting for its reaper is gone)
 alive() { [ -r "/proc/$1/stat" ] && ! awk '{ exit !($3 == "Z" || $3 == "X") }' "/proc/$1/stat"; }
 leftover_state() { [ -e "$STATE/$1" ] && echo yes || echo no; }

@@ -62,7 +62,7 @@ devices_suite() {
 	C update -r "$T/upd.json" u1
 	expect_eq "$mode-devices-update-allows-again" "$(opens)" "zero-r null-w "
 	C delete -f u1
-	expect_eq "$mode-devices-nothing-left" "$(C list -q | wc -l)$(find /sys/fs/cgroup -path "*/cella/$CGH/[du][1-7]" | wc -l)" 00
+	expect_eq "$mode-devices-nothing-left" "$(C list -q | wc -l)$(find /sys/fs/cgroup -path "*/cella/$CGH-[du][1-7]" | wc -l)" 00
 }
 
 if [ "$mode" = hybrid ]; then
