@@ -533,6 +533,11 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	}
 	STEP("init ready");
 	L->st.starttime = state_starttime(pid);
+	/* Not renamed over the first state: ext4 flushes a file that replaces another by
+	 * rename, and delete's unlink then waits for that write, milliseconds on every run.
+	 * (Without a state for a moment, under our lock: a reader that does not lock, list,
+	 * skips the container.) */
+	unlinkat(L->dirfd, "state.json", 0);
 	if (state_write(L->dirfd, &L->st, e) < 0)
 		goto fail_child;
 	if (c->hooks.n[OCI_HOOK_CREATE_RUNTIME] || c->hooks.n[OCI_HOOK_PRESTART]) {
