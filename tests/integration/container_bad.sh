@@ -120,8 +120,10 @@ cpid=$!
 hook=""
 for _ in $(seq 200); do hook=$(pgrep -f "$T/slow-hook") && break; sleep 0.05; done
 expect_eq killed-in-init-cgroups-made "$([ "$(leftover_cgroups killed2)" -gt 0 ] && echo yes)" yes
+expect_match killed-in-init-listed-creating "$(C list)" '^killed2 +0 +creating '
 kill -9 $cpid; wait $cpid 2>/dev/null
 [ -n "$hook" ] && kill -9 $hook
 cp "$T/good.json" "$B/config.json"
-C delete --force killed2; expect_eq killed-in-init-delete "$?" 0
+expect_match killed-in-init-listed-stopped "$(C list)" '^killed2 +0 +stopped '
+C delete killed2; expect_eq killed-in-init-delete "$?" 0
 nothing_left killed-in-init killed2
