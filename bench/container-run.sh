@@ -23,7 +23,7 @@ if [ -z "${CELLA_BENCH_INNER:-}" ]; then
 	cp /bin/busybox "$T/bundle/rootfs/bin/"
 	chroot "$T/bundle/rootfs" /bin/busybox --install -s /bin
 	"$cella" spec --bundle "$T/bundle"
-	jq '.process.args = ["/bin/true"] | del(.linux.resources)' "$T/bundle/config.json" \
+	jq '.process.args = ["/bin/true"] | .process.terminal = false | del(.linux.resources)' "$T/bundle/config.json" \
 		>"$T/c.json" && mv "$T/c.json" "$T/bundle/config.json"
 	before=${CELLA_BEFORE:-}
 	export T cella runs before

@@ -58,9 +58,11 @@ static int read_at(const char *dir, const char *file, char *buf, size_t size)
 /* mkdir -p below mount; returns how many components were made. */
 static int mkdir_below(const char *mount, const char *rel, int *made, struct cerr *e)
 {
-	char path[PATH_MAX];
-	size_t base = strlen(mount);
+	char   path[PATH_MAX];
+	size_t base  = strlen(mount);
+	int    tries = 0;
 
+again:
 	*made = 0;
 	snprintf(path, sizeof(path), "%s/%s", mount, rel);
 	/* Usually only the leaf is new. */
@@ -77,6 +79,8 @@ static int mkdir_below(const char *mount, const char *rel, int *made, struct cer
 			if (p > path + base + 1 && p[-1] != '/') {
 				if (mkdir(path, 0755) == 0)
 					(*made)++;
+				else if (errno == ENOENT && ++tries < 5)
+					goto again;  /* a delete took an empty parent away meanwhile */
 				else if (errno != EEXIST)
 					return cerr_set(e, errno, "cgroup: create `%s`", path);
 				else if (c == '\0')
@@ -92,12 +96,23 @@ static int mkdir_below(const char *mount, const char *rel, int *made, struct cer
 
 /* "slice:prefix:name" (systemd notation) → "slice/prefix-name.scope". */
 static void cgroup_rel_path(char *out, size_t size, const char *cgroups_path, const char *id,
-			    bool systemd)
+			    const char *scope, bool systemd)
 {
 	const char *c1, *c2;
 
 	if (!cgroups_path || !cgroups_path[0]) {
-		snprintf(out, size, "cella/%s", id);
+		if (scope) {
+			/* FNV-1a of the state directory: ids are unique only within one. One
+			 * level, not cella/HASH/ID: a directory more to make and remove on every
+			 * run costs half a millisecond across nine v1 hierarchies. */
+			uint32_t h = 2166136261u;
+			for (const char *s = scope; *s; s++)
+				h = (h ^ (uint8_t)*s) * 16777619u;
+			snprintf(out, size, strlen(id) + 9 > NAME_MAX ? "cella/%08x/%s" : "cella/%08x-%s",
+				 h, id);
+		} else {
+			snprintf(out, size, "cella/%s", id);
+		}
 		return;
 	}
 	c1 = strchr(cgroups_path, ':');
@@ -162,8 +177,21 @@ static int cpuset_fill(const char *leaf, const char *mount, struct cerr *e)
 	return 0;
 }
 
-int cgroup_create(struct ctr_cgroup *cg, const char *cgroups_path, const char *id, bool systemd,
-		  struct cerr *e)
+/* A cgroup that exists already may be ours to reuse, but not while processes live in it:
+ * they belong to someone else, and delete would kill them. */
+static int cgroup_check_unused(const struct ctr_cgroup_dir *d, struct cerr *e)
+{
+	char procs[64];
+
+	if (d->created || read_at(d->path, "cgroup.procs", procs, sizeof(procs)) < 0 || !procs[0])
+		return 0;
+	return cerr_set(e, EBUSY, "cgroup `%s` already holds processes (process %.*s...): another "
+			"container's? Give this one its own linux.cgroupsPath", d->path,
+			(int)strcspn(procs, "\n"), procs);
+}
+
+int cgroup_create(struct ctr_cgroup *cg, const char *cgroups_path, const char *id,
+		  const char *scope, bool systemd, struct cerr *e)
 {
 	struct host_cgroup host;
 	char               rel[PATH_MAX];
@@ -176,7 +204,7 @@ int cgroup_create(struct ctr_cgroup *cg, const char *cgroups_path, const char *i
 	host_probe_cgroup("", &host);
 	if (host.mode == CGROUP_NONE)
 		return 0;
-	cgroup_rel_path(rel, sizeof(rel), cgroups_path, id, systemd);
+	cgroup_rel_path(rel, sizeof(rel), cgroups_path, id, scope, systemd);
 	if (strstr(rel, "..") && (strstr(rel, "/../") || strncmp(rel, "../", 3) == 0 ||
 				  strcmp(rel, "..") == 0))
 		return cerr_set(e, EINVAL, "linux.cgroupsPath `%s` leaves the cgroup tree", rel);
@@ -223,13 +251,18 @@ int cgroup_create(struct ctr_cgroup *cg, const char *cgroups_path, const char *i
 	}
 	for (size_t i = 0; i < cg->n; i++) {
 		struct ctr_cgroup_dir *d = &cg->dir[i];
-		if (mkdir_below(d->mount, rel, &d->created, e) < 0) {
+		if (mkdir_below(d->mount, rel, &d->created, e) < 0 || cgroup_check_unused(d, e) < 0) {
 			struct cerr ignored;
 			struct ctr_cgroup part = *cg;
 			part.n = i;
 			cgroup_destroy(&part, &ignored);
 			return -1;
 		}
+		/* cella/HASH (ids too long for cella/HASH-ID) belongs to all the containers
+		 * of one --root: the last one out removes it (rmdir fails while others are in) */
+		if (scope && (!cgroups_path || !cgroups_path[0]) && strchr(rel + 6, '/') &&
+		    d->created == 1)
+			d->created = 2;
 		if (!d->v2 && strstr(d->ctrls, "cpuset") && cpuset_fill(d->path, d->mount, e) < 0) {
 			struct cerr       ignored;
 			struct ctr_cgroup part = *cg;
@@ -299,14 +332,6 @@ static void v2_enable(const struct ctr_cgroup_dir *d, const char *ctrl)
 	}
 }
 
-static void devnum(char *buf, size_t size, int64_t n)
-{
-	if (n < 0)
-		snprintf(buf, size, "*");
-	else
-		snprintf(buf, size, "%" PRId64, n);
-}
-
 static int apply_devices(const struct ctr_cgroup *cg, const struct oci_resources *r,
 			 struct cerr *e)
 {
@@ -326,25 +351,7 @@ static int apply_devices(const struct ctr_cgroup *cg, const struct oci_resources
 							  sizeof(defaults) / sizeof(defaults[0]), e);
 		return 0;
 	}
-	for (size_t i = 0; i < r->n_devices; i++) {
-		const struct oci_dev_rule *rule = &r->devices[i];
-		char maj[24], min[24];
-		const char *file = rule->allow ? "devices.allow" : "devices.deny";
-		devnum(maj, sizeof(maj), rule->major);
-		devnum(min, sizeof(min), rule->minor);
-		if (rule->type == 'a' && rule->major < 0 && rule->minor < 0) {
-			if (write_at(d->path, file, "a", e) < 0)
-				return -1;
-			continue;
-		}
-		if (wr(d, file, e, "%c %s:%s %s", rule->type, maj, min,
-		       rule->access && rule->access[0] ? rule->access : "rwm") < 0)
-			return -1;
-	}
-	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-		if (write_at(d->path, "devices.allow", defaults[i], e) < 0)
-			return -1;
-	return 0;
+	return devices_v1_apply(d->path, r, defaults, sizeof(defaults) / sizeof(defaults[0]), e);
 }
 
 static const char *max_or(char *buf, int64_t v)
@@ -606,29 +613,65 @@ static const struct ctr_cgroup_dir *freezer_dir(const struct ctr_cgroup *cg)
 	return NULL;
 }
 
+/* Has the freezer got where it was asked to go? Both versions freeze asynchronously. */
+static bool freezer_settled(const struct ctr_cgroup_dir *d, bool freeze)
+{
+	char buf[256];
+
+	if (d->v2)
+		return read_at(d->path, "cgroup.events", buf, sizeof(buf)) == 0 &&
+		       strstr(buf, freeze ? "frozen 1" : "frozen 0");
+	return read_at(d->path, "freezer.state", buf, sizeof(buf)) == 0 &&
+	       strcmp(buf, freeze ? "FROZEN" : "THAWED") == 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+#define FREEZE_TIMEOUT_S 10
+
+/* Returns once the processes are all stopped (or running again), so that `state` right
+ * after says paused: on a loaded machine freezing takes a while. A v1 freezer can stay
+ * FREEZING while the container forks: ask again, and now and then thaw for a moment so the
+ * stragglers get scheduled. A freeze that does not finish is undone: half-frozen is worse. */
 int cgroup_freeze(const struct ctr_cgroup *cg, bool freeze, struct cerr *e)
 {
 	const struct ctr_cgroup_dir *d = freezer_dir(cg);
+	const char                  *file, *want;
+	double                       deadline = now_s() + FREEZE_TIMEOUT_S;
 
 	if (!d)
 		return cerr_set(e, 0, "no freezer: neither a v1 freezer nor cgroup v2 is available");
-	if (d->v2)
-		return write_at(d->path, "cgroup.freeze", freeze ? "1" : "0", e);
-	if (write_at(d->path, "freezer.state", freeze ? "FROZEN" : "THAWED", e) < 0)
-		return -1;
-	/* v1 freezing is asynchronous: wait until it settles. */
-	for (int i = 0; i < 1000; i++) {
-		char state[64];
-		if (read_at(d->path, "freezer.state", state, sizeof(state)) < 0)
-			break;
-		if (strcmp(state, freeze ? "FROZEN" : "THAWED") == 0)
+	file = d->v2 ? "cgroup.freeze" : "freezer.state";
+	want = d->v2 ? (freeze ? "1" : "0") : (freeze ? "FROZEN" : "THAWED");
+	for (int i = 0;; i++) {
+		if (!d->v2 && freeze && i % 50 == 49) {
+			struct timespec ts = { 0, 10000000 };
+			write_at(d->path, file, "THAWED", e);
+			nanosleep(&ts, NULL);
+		}
+		if ((i == 0 || !d->v2) && write_at(d->path, file, want, e) < 0)
+			return -1;
+		if (freezer_settled(d, freeze))
 			return 0;
-		struct timespec ts = { 0, 1000000 };
+		if (now_s() > deadline)
+			break;
+		struct timespec ts = { 0, i < 100 ? 1000000 : 10000000 };
 		nanosleep(&ts, NULL);
 	}
-	return 0;
+	if (freeze) {
+		struct cerr ignored;
+		write_at(d->path, file, d->v2 ? "0" : "THAWED", &ignored);
+	}
+	return cerr_set(e, EBUSY, "%s: the container's processes did not all %s within %d s",
+			freeze ? "pause" : "resume", freeze ? "stop" : "run again", FREEZE_TIMEOUT_S);
 }
 
+/* Asked to freeze (finished or not): `state` says paused, and killing needs a thaw first. */
 bool cgroup_frozen(const struct ctr_cgroup *cg)
 {
 	const struct ctr_cgroup_dir *d = freezer_dir(cg);
@@ -636,22 +679,24 @@ bool cgroup_frozen(const struct ctr_cgroup *cg)
 
 	if (!d)
 		return false;
-	if (d->v2) {
-		char events[256];
-		return read_at(d->path, "cgroup.events", events, sizeof(events)) == 0 &&
-		       strstr(events, "frozen 1");
-	}
+	if (d->v2)
+		return read_at(d->path, "cgroup.freeze", state, sizeof(state)) == 0 &&
+		       strcmp(state, "1") == 0;
 	return read_at(d->path, "freezer.state", state, sizeof(state)) == 0 &&
-	       strcmp(state, "FROZEN") == 0;
+	       (strcmp(state, "FROZEN") == 0 || strcmp(state, "FREEZING") == 0);
 }
+
+#define DESTROY_TIMEOUT_S 10
 
 int cgroup_destroy(const struct ctr_cgroup *cg, struct cerr *e)
 {
-	int rc = 0;
+	int    rc       = 0;
+	double deadline = now_s() + DESTROY_TIMEOUT_S;
 
 	/* Processes left behind (a container without its own pid namespace): kill them, thawing
-	 * first so they can die. */
-	for (int round = 0; round < 100; round++) {
+	 * first so they can die. Dying takes its time on a loaded machine: wait by the clock,
+	 * not by a count of short sleeps. */
+	for (int round = 0; now_s() < deadline; round++) {
 		pid_t *pids = NULL;
 		size_t n    = 0;
 		struct cerr ignored;
@@ -672,11 +717,12 @@ int cgroup_destroy(const struct ctr_cgroup *cg, struct cerr *e)
 		char path[PATH_MAX];
 		snprintf(path, sizeof(path), "%s", d->path);
 		for (int k = 0; k < d->created; k++) {
-			int tries = 0;
+			/* EBUSY: a task that has exited is still being let go of; for the parents
+			 * we made, other containers living there */
 			while (rmdir(path) < 0) {
 				if (errno == ENOENT)
 					break;
-				if (errno != EBUSY || ++tries > 200) {
+				if (errno != EBUSY || k > 0 || now_s() > deadline) {
 					if (k == 0 && rc == 0)
 						rc = cerr_set(e, errno, "cgroup: remove `%s`", path);
 					goto next;

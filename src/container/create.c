@@ -270,6 +270,7 @@ struct launched {
 	char               root[PATH_MAX];
 	int                dirfd;
 	int                sync;
+	int                console_rx;    /* foreground terminal: the master comes here */
 	struct ctr_state   st;
 	struct oci_config  cfg;
 	bool               quick;   /* the init is on its way to exec: see quick_run() */
@@ -331,7 +332,7 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	int                own_pidns = -1, own_timens = -1;
 
 	memset(L, 0, sizeof(*L));
-	L->dirfd = L->sync = -1;
+	L->dirfd = L->sync = L->console_rx = -1;
 	if (state_check_id(id, e) < 0)
 		return -1;
 	if (!realpath(o->bundle ? o->bundle : ".", bundle))
@@ -393,8 +394,10 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	snprintf(L->st.id, sizeof(L->st.id), "%s", id);
 	snprintf(L->st.bundle, sizeof(L->st.bundle), "%s", bundle);
 	snprintf(L->st.rootfs, sizeof(L->st.rootfs), "%s", rootfs);
+	state_set_annotations(&L->st, c->json);
 
-	if (cgroup_create(&L->st.cg, c->cgroups_path, id, g->systemd_cgroup, e) < 0) {
+	if (cgroup_create(&L->st.cg, c->cgroups_path, id, g->root && g->root[0] ? L->root : NULL,
+			  g->systemd_cgroup, e) < 0) {
 		/* Rootless: cgroups are not ours to make; without limits to apply, go on. */
 		if (geteuid() == 0 || c->resources.present ||
 		    (e->errnum != EACCES && e->errnum != EPERM && e->errnum != EROFS))
@@ -403,6 +406,16 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 		cerr_clear(e);
 		memset(&L->st.cg, 0, sizeof(L->st.cg));
 	}
+	{
+		time_t    now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(L->st.created, sizeof(L->st.created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	/* A first state, with no process yet: a runtime killed from here on leaves the
+	 * cgroups where `delete --force` finds them (the status reads stopped). */
+	if (state_write(L->dirfd, &L->st, e) < 0)
+		goto fail_cg;
 	if (cgroup_apply(&L->st.cg, &c->resources, e) < 0)
 		goto fail_cg;
 	STEP("cgroups made");
@@ -425,6 +438,13 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 		a.console_sock = console_connect(o->console_socket, e);
 		if (a.console_sock < 0)
 			goto fail_fds;
+	} else if (c->process.terminal) {
+		/* `run` in the foreground: a pty of its own, which we serve (as runc does) */
+		int tv[2];
+		if (tty_socketpair(tv, e) < 0)
+			goto fail_fds;
+		a.console_sock = tv[1];
+		L->console_rx  = tv[0];
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		cerr_set(e, errno, "socketpair");
@@ -447,12 +467,6 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 			}
 			close(fd);
 		}
-	}
-	{
-		time_t    now = time(NULL);
-		struct tm tm;
-		gmtime_r(&now, &tm);
-		strftime(L->st.created, sizeof(L->st.created), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	}
 	a.cfg  = c;
 	a.st   = &L->st;
@@ -577,6 +591,11 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 	}
 	STEP("init ready");
 	L->st.starttime = state_starttime(pid);
+	/* Not renamed over the first state: ext4 flushes a file that replaces another by
+	 * rename, and delete's unlink then waits for that write, milliseconds on every run.
+	 * (Without a state for a moment, under our lock: a reader that does not lock, list,
+	 * skips the container.) */
+	unlinkat(L->dirfd, "state.json", 0);
 	if (state_write(L->dirfd, &L->st, e) < 0)
 		goto fail_child;
 	if (c->hooks.n[OCI_HOOK_CREATE_RUNTIME] || c->hooks.n[OCI_HOOK_PRESTART]) {
@@ -623,6 +642,9 @@ fail_cg:
 fail_state:
 	undo(L, 0, false);
 out:
+	if (L->console_rx >= 0)
+		close(L->console_rx);
+	L->console_rx = -1;
 	seccomp_prog_free(&a.seccomp);
 	close(L->dirfd);
 	L->dirfd = -1;
@@ -634,6 +656,8 @@ static void launched_close(struct launched *L)
 {
 	if (L->sync >= 0)
 		close(L->sync);
+	if (L->console_rx >= 0)
+		close(L->console_rx);
 	if (L->dirfd >= 0)
 		close(L->dirfd);
 	oci_config_free(&L->cfg);
@@ -654,15 +678,28 @@ int ctr_run(const struct ctr_globals *g, const char *id, const struct ctr_create
 	    struct cerr *e)
 {
 	struct launched L;
-	int             status, rc;
+	int             status, rc, master = -1;
 
 	if (launch(g, id, o, true, &L, e) < 0)
 		return -1;
+	bool own_tty = L.console_rx >= 0;
+	if (own_tty) {
+		/* The init made its pty before it said ready: the master is waiting for us. */
+		master = tty_recv_master(L.console_rx, e);
+		close(L.console_rx);
+		L.console_rx = -1;
+	}
 	if (!o->detach && !L.quick)
 		forward_signals(L.st.pid);
-	if (!L.quick && sync_send(L.sync, 's', NULL) < 0) {
+	/* A quick run has no terminal (quick_run) and no go to send. */
+	if (!L.quick && ((own_tty && master < 0) || sync_send(L.sync, 's', NULL) < 0)) {
 		struct cerr ignored;
-		cerr_set(e, errno, "start `%s`", id);
+		if (own_tty && master < 0)
+			cerr_wrap(e, "start `%s`", id);
+		else
+			cerr_set(e, errno, "start `%s`", id);
+		if (master >= 0)
+			close(master);
 		kill(L.st.pid, SIGKILL);
 		waitpid(L.st.pid, NULL, 0);
 		cgroup_destroy(&L.st.cg, &ignored);
@@ -684,10 +721,17 @@ int ctr_run(const struct ctr_globals *g, const char *id, const struct ctr_create
 	/* Let `cella kill` and `delete` in; we only wait now. */
 	close(L.dirfd);
 	L.dirfd = -1;
-	while (waitpid(L.st.pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			status = 0;
-			break;
+	if (master >= 0) {
+		struct cerr te = { 0 };
+		if (tty_proxy(master, L.st.pid, &status, &te) < 0)
+			log_warn("%s", te.msg);
+		close(master);
+	} else {
+		while (waitpid(L.st.pid, &status, 0) < 0) {
+			if (errno != EINTR) {
+				status = 0;
+				break;
+			}
 		}
 	}
 	STEP("container exited");

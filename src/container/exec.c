@@ -18,6 +18,7 @@
 
 #include "base/cleanup.h"
 #include "base/file.h"
+#include "base/log.h"
 #include "container/internal.h"
 
 /* The exec'd process: -p process.json, or the container's own with the flags applied. */
@@ -145,6 +146,7 @@ int ctr_exec(const struct ctr_globals *g, const char *id, const struct ctr_exec_
 	void              *pjson = NULL;
 	const char       **env   = NULL;
 	int                dirfd, pidfd = -1, sv[2] = { -1, -1 }, sock = -1, rc = -1;
+	int                tty_rx = -1, master = -1;
 	int                nsflags = 0, own_pidns = -1;
 	pid_t              pid;
 	struct seccomp_prog prog = { 0 };
@@ -174,6 +176,13 @@ int ctr_exec(const struct ctr_globals *g, const char *id, const struct ctr_exec_
 	} else if (p.terminal && o->detach) {
 		cerr_usage(e, "exec: a terminal with --detach needs --console-socket");
 		goto out;
+	} else if (p.terminal) {
+		/* in the foreground: a pty of its own, which we serve (as runc does) */
+		int tv[2];
+		if (tty_socketpair(tv, e) < 0)
+			goto out;
+		sock   = tv[1];
+		tty_rx = tv[0];
 	}
 	if (seccomp_prepare(&c.seccomp, root, &prog, e) < 0)
 		goto out;
@@ -220,6 +229,11 @@ int ctr_exec(const struct ctr_globals *g, const char *id, const struct ctr_exec_
 	}
 	close(sv[1]);
 	sv[1] = -1;
+	if (tty_rx >= 0) {
+		/* the child's end: the child's copy alone, so its death reads as EOF */
+		close(sock);
+		sock = -1;
+	}
 	if (own_pidns >= 0) {
 		setns(own_pidns, CLONE_NEWPID);
 		close(own_pidns);
@@ -237,6 +251,16 @@ int ctr_exec(const struct ctr_globals *g, const char *id, const struct ctr_exec_
 			buf[n] = '\0';
 			waitpid(pid, NULL, 0);
 			cerr_set(e, 0, "exec `%s`: %s", id, buf[0] == '!' ? buf + 1 : "failed");
+			goto out;
+		}
+	}
+	if (tty_rx >= 0) {
+		/* sent before the execve: already here */
+		master = tty_recv_master(tty_rx, e);
+		if (master < 0) {
+			cerr_wrap(e, "exec `%s`", id);
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
 			goto out;
 		}
 	}
@@ -261,8 +285,15 @@ int ctr_exec(const struct ctr_globals *g, const char *id, const struct ctr_exec_
 		exec_pid = pid;
 		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 			sigaction(sigs[i], &sa, NULL);
-		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-			;
+		if (master >= 0) {
+			/* a new size reaches the process through the pty, not as our signal */
+			struct cerr te = { 0 };
+			if (tty_proxy(master, pid, &wstatus, &te) < 0)
+				log_warn("%s", te.msg);
+		} else {
+			while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+				;
+		}
 		rc = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 	}
 out:
@@ -276,6 +307,10 @@ out:
 		close(sv[1]);
 	if (sock >= 0)
 		close(sock);
+	if (tty_rx >= 0)
+		close(tty_rx);
+	if (master >= 0)
+		close(master);
 	if (pidfd >= 0)
 		close(pidfd);
 	free(env);

@@ -36,6 +36,9 @@ struct ctr_state {
 	char               bundle[PATH_MAX];
 	char               rootfs[PATH_MAX];
 	char               created[40];
+	/* config.json's annotations as they were at create: compact JSON, or "" when they did
+	 * not fit (then read from the bundle when shown) */
+	char               annotations[8192];
 	struct ctr_cgroup  cg;
 };
 
@@ -50,6 +53,8 @@ int state_read(int dirfd, const char *id, struct ctr_state *st, struct cerr *e);
 const char *state_status(int dirfd, const struct ctr_state *st);
 bool state_pid_alive(pid_t pid, unsigned long long starttime);
 unsigned long long state_starttime(pid_t pid);
+/* Keep the annotations of a parsed config (its json_t) in the state. */
+void state_set_annotations(struct ctr_state *st, const void *config_json);
 /* The spec's state JSON (for `state` and for hooks' stdin); caller frees. */
 char *state_json(const struct ctr_state *st, const char *status);
 /* Remove ROOT/ID and what is in it. */
@@ -57,8 +62,10 @@ int state_remove(const char *root, const char *id, struct cerr *e);
 int write_file_atomic(int dirfd, const char *name, const char *text, struct cerr *e);
 
 /* cgroup.c */
+/* Without a cgroupsPath the cgroup is cella/ID, or cella/HASH-ID for a state directory
+ * other than the default (scope: that directory, or NULL). */
 int cgroup_create(struct ctr_cgroup *cg, const char *cgroups_path, const char *id,
-		  bool systemd, struct cerr *e);
+		  const char *scope, bool systemd, struct cerr *e);
 int cgroup_apply(const struct ctr_cgroup *cg, const struct oci_resources *r, struct cerr *e);
 int cgroup_enter(const struct ctr_cgroup *cg, pid_t pid, struct cerr *e);
 /* The calling (single-threaded) process joins its cgroups; v2_done: it was cloned into the
@@ -115,6 +122,14 @@ int process_find(const struct oci_process *p, char *out, size_t size, struct cer
 int process_exec(const struct proc_setup *s, const char *exe, struct cerr *e);
 int process_rlimits(const struct oci_process *p, struct cerr *e);
 
+/* tty.c: a foreground terminal without a console socket. The container's side of the
+ * socketpair goes where a console socket would; the master comes back on the other. */
+int tty_socketpair(int sv[2], struct cerr *e);
+int tty_recv_master(int sock, struct cerr *e);
+/* Copy between our stdio and master (raw mode on our terminal, window size and SIGWINCH
+ * passed on, our EOF as the terminal's) until pid exits; then reap it into *wstatus. */
+int tty_proxy(int master, pid_t pid, int *wstatus, struct cerr *e);
+
 /* seccomp.c: compile (or find in the cache under cache_dir) in the runtime, load in the
  * container's process. */
 struct seccomp_prog {
@@ -139,6 +154,9 @@ int ctr_delete_with(const struct ctr_globals *g, const char *id, bool force,
  * a rule of the container's says otherwise) as a device program attached to a v2 cgroup. */
 int devices_bpf_attach(const char *cgroup_dir, const struct oci_resources *r,
 		       const char *const *defaults, size_t n_defaults, struct cerr *e);
+/* devices_v1.c: the same policy as devices.deny/devices.allow writes on a v1 hierarchy. */
+int devices_v1_apply(const char *cgroup_dir, const struct oci_resources *r,
+		     const char *const *defaults, size_t n_defaults, struct cerr *e);
 
 /* sync.c: the little protocol between the runtime and the container's init. */
 int sync_send(int fd, char tag, const char *msg);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -208,7 +209,8 @@ int ctr_delete_with(const struct ctr_globals *g, const char *id, bool force,
 		return -1;
 	}
 	if (state_read(dirfd, id, &st, e) < 0) {
-		/* A create that died before writing its state: nothing else can be left. */
+		/* A create that died before its first state (written right after the cgroups
+		 * are made): nothing else can be left. */
 		close(dirfd);
 		if (strstr(e->msg, "does not exist"))
 			return state_remove(root, id, e);
@@ -298,6 +300,10 @@ int ctr_list(const struct ctr_globals *g, enum ctr_format f, FILE *out, struct c
 			continue;
 		}
 		const char    *status = state_status(dfd, &st);
+		/* No process yet: a create holding the lock is under way; one that died is
+		 * stopped (and delete removes it). */
+		if (st.pid == 0 && flock(dfd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+			status = "creating";
 		struct passwd *pw     = fstat(dfd, &sb) == 0 ? getpwuid(sb.st_uid) : NULL;
 		const char    *owner  = pw ? pw->pw_name : "?";
 		close(dfd);

@@ -140,6 +140,8 @@ int state_write(int dirfd, const struct ctr_state *st, struct cerr *e)
 	json_object_set_new(doc, "rootfs", json_string(st->rootfs));
 	json_object_set_new(doc, "created", json_string(st->created));
 	json_object_set_new(doc, "cgroups", cgs);
+	if (st->annotations[0])
+		json_object_set_new(doc, "annotations", json_loads(st->annotations, 0, NULL));
 	char *text = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	if (!text)
@@ -168,7 +170,7 @@ int state_read(int dirfd, const char *id, struct ctr_state *st, struct cerr *e)
 	}
 	{
 		/* One read: json_loadfd reads a byte per syscall. */
-		char    buf[16384];
+		static char buf[65536];
 		ssize_t n = read(fd, buf, sizeof(buf));
 		close(fd);
 		doc = n > 0 && n < (ssize_t)sizeof(buf) ? json_loadb(buf, (size_t)n, 0, &jerr) : NULL;
@@ -193,6 +195,8 @@ int state_read(int dirfd, const char *id, struct ctr_state *st, struct cerr *e)
 		d->v2      = json_is_true(json_object_get(c, "v2"));
 		d->created = (int)json_integer_value(json_object_get(c, "created"));
 	}
+	if (json_is_object(json_object_get(doc, "annotations")))
+		state_set_annotations(st, doc);
 	json_decref(doc);
 	return 0;
 }
@@ -247,8 +251,21 @@ const char *state_status(int dirfd, const struct ctr_state *st)
 	return "running";
 }
 
-/* The config's annotations, read from the bundle when the state is shown: the state file
- * keeps only what the runtime needs. A config that is gone or unreadable gives none. */
+void state_set_annotations(struct ctr_state *st, const void *config_json)
+{
+	json_t *a    = json_object_get(config_json, "annotations");
+	char   *text = json_is_object(a) ? json_dumps(a, JSON_COMPACT) : NULL;
+
+	st->annotations[0] = '\0';
+	if (!json_is_object(a))
+		snprintf(st->annotations, sizeof(st->annotations), "{}");
+	else if (text && strlen(text) < sizeof(st->annotations))
+		memcpy(st->annotations, text, strlen(text) + 1);
+	free(text);
+}
+
+/* Annotations too big to keep in the state (or a state written before they were kept):
+ * read from the bundle's config when the state is shown; a config that is gone gives none. */
 static json_t *bundle_annotations(const char *bundle)
 {
 	char    path[PATH_MAX + 16];
@@ -276,7 +293,10 @@ char *state_json(const struct ctr_state *st, const char *status)
 	json_object_set_new(doc, "bundle", json_string(st->bundle));
 	json_object_set_new(doc, "rootfs", json_string(st->rootfs));
 	json_object_set_new(doc, "created", json_string(st->created));
-	json_object_set_new(doc, "annotations", bundle_annotations(st->bundle));
+	json_t *a = st->annotations[0] ? json_loads(st->annotations, 0, NULL) : NULL;
+	json_object_set_new(doc, "annotations", json_is_object(a) ? a : bundle_annotations(st->bundle));
+	if (a && !json_is_object(a))
+		json_decref(a);
 	char *text = json_dumps(doc, JSON_INDENT(2));
 	json_decref(doc);
 	return text;

@@ -35,13 +35,14 @@ make_rootfs() {
 	fi
 }
 
-# make_bundle DIR [jq-filter]: a rootfs and config.json from `cella spec`, edited by jq.
+# make_bundle DIR [jq-filter]: a rootfs and config.json from `cella spec`, edited by jq. The
+# spec asks for a terminal, as runc's does; tests read the output through pipes instead.
 make_bundle() {
 	local b=$1 filter=${2:-.}
 	mkdir -p "$b"
 	make_rootfs "$b/rootfs"
 	"$CELLA" spec --bundle "$b"
-	jq "$filter" "$b/config.json" >"$b/config.tmp" && mv "$b/config.tmp" "$b/config.json"
+	jq ".process.terminal = false | $filter" "$b/config.json" >"$b/config.tmp" && mv "$b/config.tmp" "$b/config.json"
 }
 
 # set_args BUNDLE ARG...: process.args
@@ -53,9 +54,23 @@ set_args() {
 		mv "$b/config.tmp" "$b/config.json"
 }
 
+# Without a cgroupsPath, a container's cgroup is cella/HASH-ID, HASH the FNV-1a of --root:
+# the test's own, whatever other runs on the machine do with the same ids.
+root_hash() {
+	local s=$1 h=2166136261 i c
+	for ((i = 0; i < ${#s}; i++)); do
+		printf -v c '%d' "'${s:i:1}"
+		h=$(( ((h ^ c) * 16777619) & 0xffffffff ))
+	done
+	printf '%08x' "$h"
+}
+CGH=$(root_hash "$STATE")
+# cg_of PID CONTROLLER: the v1 cgroup directory of a process
+cg_of() { echo "/sys/fs/cgroup/$2$(awk -F: -v c="$2" '$2 == c {print $3}' "/proc/$1/cgroup")"; }
+
 # Things a container may leave behind on the host.
 leftover_mounts() { grep -c "$T" /proc/self/mountinfo; }
-leftover_cgroups() { find /sys/fs/cgroup -maxdepth 3 -type d -name "$1" 2>/dev/null | wc -l; }
+leftover_cgroups() { find /sys/fs/cgroup -maxdepth 4 -type d -path "*/cella/$CGH-$1" 2>/dev/null | wc -l; }
 # alive PID: a process that is running (a zombie waiting for its reaper is gone)
 alive() { [ -r "/proc/$1/stat" ] && ! awk '{ exit !($3 == "Z" || $3 == "X") }' "/proc/$1/stat"; }
 leftover_state() { [ -e "$STATE/$1" ] && echo yes || echo no; }

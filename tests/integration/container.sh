@@ -22,7 +22,7 @@ set_args "$B" sh -c "$observe"
 cella_out=$(C run --bundle "$B" o1 2>&1); cella_rc=$?
 expect_eq oracle-cella-runs "$cella_rc" 0
 if command -v runc >/dev/null; then
-	runc_out=$(cd "$B" && runc --root "$T/rs" run o2 2>&1); runc_rc=$?
+	runc_out=$(cd "$B" && runc --root "$T/rs" run "o2-$$" 2>&1); runc_rc=$?
 	expect_eq oracle-exit-status "$cella_rc" "$runc_rc"
 	for key in hostname CapEff CapBnd uid_map pid id umask; do
 		case $key in
@@ -99,13 +99,13 @@ expect_eq state-resumed "$(C state c1 | jq -r .status)" running
 err=$(C resume c1 2>&1); expect_eq resume-running-fails "$?" 1
 
 # update
-cg=$(find /sys/fs/cgroup/pids -type d -name c1 | head -1)
+cg=$(cg_of "$pid" pids)
 C update --pids-limit 42 c1; expect_eq update-exit-0 "$?" 0
 expect_eq update-pids-limit "$(cat "$cg/pids.max" 2>/dev/null)" 42
 echo '{"pids":{"limit":17},"memory":{"limit":67108864}}' >"$T/res.json"
 C update -r "$T/res.json" c1; expect_eq update-resources-json "$?" 0
 expect_eq update-json-pids "$(cat "$cg/pids.max" 2>/dev/null)" 17
-mcg=$(find /sys/fs/cgroup/memory -type d -name c1 | head -1)
+mcg=$(cg_of "$pid" memory)
 expect_eq update-json-memory "$(cat "$mcg/memory.limit_in_bytes" 2>/dev/null)" 67108864
 
 # kill with a name, a number, --all
@@ -150,14 +150,34 @@ C delete f2; expect_eq delete-created "$?" 0
 sleep 0.1
 expect_eq delete-created-kills-init "$(alive "$p2" && echo alive || echo gone)" gone
 
+# --- the same id in two state directories: two containers, two cgroups ------------------
+set_args "$B" sleep 1000
+C run -d --bundle "$B" same1
+"$CELLA" --root "$T/state2" run -d --bundle "$B" same1; expect_eq same-id-other-root "$?" 0
+p_other=$("$CELLA" --root "$T/state2" state same1 | jq -r .pid)
+C delete -f same1
+expect_eq same-id-other-root-untouched "$("$CELLA" --root "$T/state2" state same1 | jq -r .status):$(alive "$p_other" && echo alive)" running:alive
+"$CELLA" --root "$T/state2" delete -f same1
+# a cgroup that already holds processes is someone else's: refused, not shared
+cp "$B/config.json" "$T/pre-shared.json"
+jq --arg p "/cella-test-$$/shared" '.linux.cgroupsPath = $p' "$T/pre-shared.json" >"$B/config.json"
+C run -d --bundle "$B" sh1
+err=$(C run -d --bundle "$B" sh2 2>&1); rc=$?
+expect_eq cgroup-in-use-refused "$rc:$(C list -q | grep -c sh2)" 1:0
+expect_match cgroup-in-use-message "$err" "cgroup .*/cella-test-$$/shared. already holds processes"
+expect_eq cgroup-in-use-first-untouched "$(C state sh1 | jq -r .status)" running
+C delete -f sh1
+expect_eq cgroup-in-use-nothing-left "$(ls -d /sys/fs/cgroup/*/cella-test-$$ 2>/dev/null | wc -l)" 0
+cp "$T/pre-shared.json" "$B/config.json"
+
 # --- resources from config.json on the hybrid host --------------------------------------
 make_bundle "$T/res" '.root.readonly = false | .linux.resources.memory = {"limit": 33554432}
 	| .linux.resources.pids = {"limit": 20} | .linux.resources.cpu = {"shares": 256}
-	| .linux.cgroupsPath = "/cella-test/res1"'
+	| .linux.cgroupsPath = "/cella-test-'$$'/res1"'
 set_args "$T/res" sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.shares'
 out=$(C run --bundle "$T/res" res1 2>&1)
 expect_eq resources-applied "$(echo $out)" "33554432 20 256"
-expect_eq cgroups-path-removed "$(ls -d /sys/fs/cgroup/*/cella-test 2>/dev/null | wc -l)" 0
+expect_eq cgroups-path-removed "$(ls -d /sys/fs/cgroup/*/cella-test-$$ 2>/dev/null | wc -l)" 0
 
 # --- hooks get the state on stdin --------------------------------------------------------
 cat >"$T/hook.sh" <<HOOK
@@ -190,6 +210,10 @@ cp "$T/hooks.json" "$B/config.json"
 set_args "$B" true
 C create --bundle "$B" h2 && hpid=$(C state h2 | jq .pid)
 expect_eq state-annotations "$(C state h2 | jq -r '.annotations["org.example.k"]')" v1
+# kept from create time: a later edit of the bundle does not show
+jq '.annotations["org.example.k"] = "edited"' "$T/hooks.json" >"$B/config.json"
+expect_eq state-annotations-from-create "$(C state h2 | jq -r '.annotations["org.example.k"]')" v1
+cp "$T/hooks.json" "$B/config.json"
 C start h2
 for _ in $(seq 50); do [ "$(C state h2 2>/dev/null | jq -r .status)" = stopped ] && break; sleep 0.1; done
 C delete h2

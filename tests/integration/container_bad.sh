@@ -116,7 +116,7 @@ expect_match log-json-msg "$(jq -r .msg "$T/log.json" 2>/dev/null)" "invalid con
 # `delete --force` removes completely
 printf '#!/bin/sh\nsleep 30\n' >"$T/slow-hook"; chmod +x "$T/slow-hook"
 jq --arg h "$T/slow-hook" '.hooks.prestart = [{"path": $h}]' "$T/good.json" >"$B/config.json"
-C create --bundle "$B" killed &
+"$CELLA" --root "$STATE" create --bundle "$B" killed &  # not through C(): $! must be cella
 cpid=$!
 hook=""
 for _ in $(seq 100); do hook=$(pgrep -f "$T/slow-hook") && break; sleep 0.05; done
@@ -125,3 +125,18 @@ kill -9 $cpid; wait $cpid 2>/dev/null
 cp "$T/good.json" "$B/config.json"
 C delete --force killed; expect_eq killed-create-delete "$?" 0
 nothing_left killed killed
+# ... and one killed earlier, while the init is still getting ready (a createContainer hook
+# runs in it, before the runtime has heard back): the cgroups are already there
+jq --arg h "$T/slow-hook" '.hooks.createContainer = [{"path": $h}]' "$T/good.json" >"$B/config.json"
+"$CELLA" --root "$STATE" create --bundle "$B" killed2 &
+cpid=$!
+hook=""
+for _ in $(seq 200); do hook=$(pgrep -f "$T/slow-hook") && break; sleep 0.05; done
+expect_eq killed-in-init-cgroups-made "$([ "$(leftover_cgroups killed2)" -gt 0 ] && echo yes)" yes
+expect_match killed-in-init-listed-creating "$(C list)" '^killed2 +0 +creating '
+kill -9 $cpid; wait $cpid 2>/dev/null
+[ -n "$hook" ] && kill -9 $hook
+cp "$T/good.json" "$B/config.json"
+expect_match killed-in-init-listed-stopped "$(C list)" '^killed2 +0 +stopped '
+C delete killed2; expect_eq killed-in-init-delete "$?" 0
+nothing_left killed-in-init killed2

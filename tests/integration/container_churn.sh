@@ -19,7 +19,7 @@ done
 expect_eq churn-all-succeeded "$failed" 0
 expect_eq churn-no-state "$(ls "$STATE" | wc -l)" 0
 expect_eq churn-no-mounts "$(leftover_mounts)" 0
-expect_eq churn-no-cgroups "$(find /sys/fs/cgroup -maxdepth 3 -name 'churn*' | wc -l)" 0
+expect_eq churn-no-cgroups "$(find /sys/fs/cgroup -maxdepth 4 -path "*/cella/$CGH-churn*" | wc -l)" 0
 expect_eq churn-no-processes "$(pgrep -f -- "--bundle $B" | wc -l)" 0
 # No process (a leftover init, a runtime) keeps an fd on the bundle or the state.
 held=$(ls -l /proc/[0-9]*/fd 2>/dev/null | grep -c "$T")

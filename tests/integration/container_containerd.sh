@@ -13,6 +13,7 @@ ctd_cleanup() {
 	[ -n "$ctd_pid" ] && kill "$ctd_pid" 2>/dev/null && wait "$ctd_pid" 2>/dev/null
 	local m
 	for m in $(grep "$T" /proc/self/mountinfo | awk '{print $5}' | sort -r); do umount -l "$m"; done
+	[ -n "${NS:-}" ] && rmdir "/run/containerd/runc/$NS" 2>/dev/null
 	ctr_cleanup
 }
 trap ctd_cleanup EXIT
@@ -37,7 +38,10 @@ containerd --config "$T/ctd.toml" >"$T/ctd.log" 2>&1 &
 ctd_pid=$!
 for _ in $(seq 100); do [ -S "$T/ctd.sock" ] && break; sleep 0.05; done
 if [ ! -S "$T/ctd.sock" ]; then skip all "containerd did not start: $(tail -1 "$T/ctd.log")"; exit 0; fi
-A() { timeout 60 ctr -a "$T/ctd.sock" "$@"; }
+# a namespace of the test's own: the shim keeps runc state in /run/containerd/runc/NS and
+# the cgroups at /NS/ID, which other runs on the machine share otherwise
+NS=cella-test-$$
+A() { timeout 60 ctr -a "$T/ctd.sock" -n "$NS" "$@"; }
 A images import "$T/img.tar" >/dev/null 2>&1; expect_eq image-import "$?" 0
 
 out=$(A run --rm --runc-binary "$CELLA" localhost/cella-busybox:latest c1 echo hi-from-ctr 2>&1); rc=$?
@@ -56,4 +60,4 @@ A task kill -s SIGKILL c2 >/dev/null 2>&1
 for _ in $(seq 50); do A task ls 2>&1 | grep -q 'c2.*STOPPED' && break; sleep 0.1; done
 A task delete c2 >/dev/null 2>&1; expect_eq ctr-task-delete "$?" 0
 A container rm c2 >/dev/null 2>&1; expect_eq ctr-container-rm "$?" 0
-expect_eq ctr-nothing-left "$(ls /run/containerd/runc/default 2>/dev/null | grep -c '^c[0-9]')" 0
+expect_eq ctr-nothing-left "$(ls "/run/containerd/runc/$NS" 2>/dev/null | grep -c '^c[0-9]')" 0

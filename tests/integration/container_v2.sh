@@ -20,35 +20,37 @@ cp "$B/config.json" "$T/good.json"
 set_args "$B" sh -c 'cat /proc/self/cgroup; ls /sys/fs/cgroup | grep -c cgroup.procs; hostname'
 out=$(C run --bundle "$B" v1run 2>&1); rc=$?
 expect_eq v2-run "$rc" 0
-expect_match v2-in-own-cgroup "$out" '^0::/cella/v1run$'
+# cella/HASH-ID: HASH stands for the state directory (--root) the id belongs to
+expect_match v2-in-own-cgroup "$out" "^0::/cella/$CGH-v1run\$"
+cgd=/sys/fs/cgroup/cella/$CGH
 expect_match v2-cgroup-mounted "$out" '^1$'
-expect_eq v2-run-removes-cgroup "$([ -e /sys/fs/cgroup/cella/v1run ] && echo yes || echo no)" no
+expect_eq v2-run-removes-cgroup "$([ -e "$cgd-v1run" ] && echo yes || echo no)" no
 
 set_args "$B" sleep 100
 C run -d --bundle "$B" p1
 pid=$(C state p1 | jq -r .pid)
-expect_eq v2-cgroup-procs "$(cat /sys/fs/cgroup/cella/p1/cgroup.procs)" "$pid"
+expect_eq v2-cgroup-procs "$(cat $cgd-p1/cgroup.procs)" "$pid"
 C pause p1; expect_eq v2-pause "$?" 0
 expect_eq v2-paused-state "$(C state p1 | jq -r .status)" paused
-expect_eq v2-cgroup-freeze "$(cat /sys/fs/cgroup/cella/p1/cgroup.freeze)" 1
+expect_eq v2-cgroup-freeze "$(cat $cgd-p1/cgroup.freeze)" 1
 C resume p1; expect_eq v2-resume "$?" 0
 expect_eq v2-resumed-state "$(C state p1 | jq -r .status)" running
 C exec -d p1 sleep 50
-expect_eq v2-exec-joins-cgroup "$(wc -l </sys/fs/cgroup/cella/p1/cgroup.procs)" 2
+expect_eq v2-exec-joins-cgroup "$(wc -l <$cgd-p1/cgroup.procs)" 2
 echo '{"unified": {"cgroup.max.descendants": "3"}}' >"$T/r.json"
 C update -r "$T/r.json" p1; expect_eq v2-update-unified "$?" 0
-expect_eq v2-unified-written "$(cat /sys/fs/cgroup/cella/p1/cgroup.max.descendants)" 3
+expect_eq v2-unified-written "$(cat $cgd-p1/cgroup.max.descendants)" 3
 err=$(C update --pids-limit 10 p1 2>&1); rc=$?
 expect_eq v2-missing-controller-exit-1 "$rc" 1
 expect_match v2-missing-controller-message "$err" 'linux.resources.pids: the .pids. cgroup controller is not available'
 C delete -f p1; expect_eq v2-delete "$?" 0
-expect_eq v2-delete-removes-cgroup "$(ls -d /sys/fs/cgroup/cella/p1 2>/dev/null | wc -l)" 0
+expect_eq v2-delete-removes-cgroup "$(ls -d "$cgd-p1" 2>/dev/null | wc -l)" 0
 
 jq '.linux.resources = {"memory": {"limit": 33554432}}' "$T/good.json" >"$B/config.json"
 err=$(C create --bundle "$B" m1 2>&1); rc=$?
 expect_eq v2-memory-limit-refused "$rc" 1
 expect_match v2-memory-limit-message "$err" 'linux.resources.memory: the .memory. cgroup controller is not available'
-expect_eq v2-refused-nothing-left "$(leftover_state m1)$(ls -d /sys/fs/cgroup/cella/m1 2>/dev/null | wc -l)" no0
+expect_eq v2-refused-nothing-left "$(leftover_state m1)$(ls -d "$cgd-m1" 2>/dev/null | wc -l)" no0
 cp "$T/good.json" "$B/config.json"
 
 # device rules: v2 has no devices files, they become a BPF program on the cgroup
@@ -68,7 +70,7 @@ else
 	# a deny-all with a deny of /dev/zero for reads only: /dev/null (a default) stays open
 	out=$(devrules '[{"allow":false,"access":"rwm"},{"allow":false,"type":"c","major":1,"minor":5,"access":"r"}]' d3)
 	expect_eq v2-devices-deny-zero-read "$(echo "$out" | grep -c zero-ok):$(echo "$out" | grep -c null-ok)" 0:1
-	expect_eq v2-devices-cgroup-removed "$(ls -d /sys/fs/cgroup/cella/d1 /sys/fs/cgroup/cella/d2 2>/dev/null | wc -l)" 0
+	expect_eq v2-devices-cgroup-removed "$(ls -d "$cgd-d1" "$cgd-d2" 2>/dev/null | wc -l)" 0
 fi
 cp "$T/good.json" "$B/config.json"
 
@@ -76,7 +78,7 @@ cp "$T/good.json" "$B/config.json"
 if command -v crun >/dev/null; then
 	set_args "$B" sh -c 'hostname; grep CapEff /proc/self/status; echo pid=$$; exit 4'
 	a=$(C run --bundle "$B" o1 2>&1); arc=$?
-	b=$(cd "$B" && crun --root "$T/crun" run o2 2>&1); brc=$?
+	b=$(cd "$B" && crun --root "$T/crun" run "o2-$$" 2>&1); brc=$?
 	expect_eq v2-oracle-crun-exit "$arc" "$brc"
 	expect_eq v2-oracle-crun-output "$a" "$b"
 else
