@@ -44,9 +44,11 @@ expect_eq rm-gone "$(P ps -aq | wc -l)" 0
 expect_eq rm-no-cella-state "$(ls "$T/run" 2>/dev/null | grep -c cella)" 0
 
 if command -v script >/dev/null; then
-	# podman's attach to the terminal can miss a container that ends at once: retry once
-	for _ in 1 2; do
-		out=$(timeout 60 script -qec "podman --root $T/storage --runroot $T/run --storage-driver vfs --cgroup-manager cgroupfs --events-backend file --runtime $CELLA run --rm -it $U cella-busybox sh -c 'tty; echo itworks'" /dev/null </dev/null 2>&1)
+	# script(1) turns EOF on its stdin into ^D on the terminal, and podman's attach may end
+	# on it before the container's output is copied (runc loses it too, ~1 run in 10): keep
+	# stdin open for a while, as a person at a terminal would; retry the rare miss.
+	for _ in 1 2 3; do
+		out=$( (sleep 3) | timeout 60 script -qec "podman --root $T/storage --runroot $T/run --storage-driver vfs --cgroup-manager cgroupfs --events-backend file --runtime $CELLA run --rm -it $U cella-busybox sh -c 'tty; echo itworks'" /dev/null 2>&1)
 		case "$out" in *itworks*) break ;; esac
 		echo "run -it attempt gave: $out"
 	done
