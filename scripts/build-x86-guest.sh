@@ -1,19 +1,37 @@
 #!/bin/bash
-# Builds the x86-64 Linux test guest for `cella vm` on hosts with hardware virtualization:
-# a bzImage from Debian's linux-source-6.1 (x86_64_defconfig plus virtio-mmio with
-# command-line devices, virtio blk/net/console/rng/9p, the 8250 console, all built in) and an
-# initramfs with Debian's static busybox and the shared guest's init (../shared/guest/riscv64).
-# tests/integration/kvm-linux.sh boots the result. Takes about 20 minutes on 2 cores.
+# Builds an x86-64 Linux guest for `cella vm` on hosts with hardware virtualization: a bzImage
+# from Debian's linux-source-6.1 (x86_64_defconfig plus virtio-mmio with command-line devices,
+# virtio blk/net/console/rng/9p, the 8250 console, all built in) and an initramfs with Debian's
+# static busybox. Takes about 20 minutes on 2 cores.
 #
-#   scripts/build-x86-guest.sh [OUTDIR]      default: build/x86-guest
-#   scripts/build-x86-guest.sh --config-only [OUTDIR]   stop after writing OUTDIR/kernel.config
+#   scripts/build-x86-guest.sh [OUTDIR]
+#       cella's default x86_64 guest (default OUTDIR: build/guest/x86_64, where `build/cella vm`
+#       looks when no --kernel is given): the init of guest/riscv64 (it is not tied to an
+#       architecture) gives a shell on the console; `poweroff -f` ends the run.
+#   scripts/build-x86-guest.sh --test [OUTDIR]
+#       the test guest (default OUTDIR: build/x86-guest) that tests/integration/kvm-linux.sh
+#       boots: the init of ../shared/guest/riscv64 (or $CELLA_TEST_GUEST), which prints the
+#       machine-readable GUEST-INIT-OK and SELFTEST lines.
+#   --config-only (before OUTDIR) stops after writing OUTDIR/kernel.config.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-config_only=0
-if [ "${1:-}" = --config-only ]; then config_only=1; shift; fi
-out=$(mkdir -p "${1:-$top/build/x86-guest}" && cd "${1:-$top/build/x86-guest}" && pwd)
-guest=${CELLA_GUEST_DIR:-$top/../shared/guest/riscv64}
-[ -f "$guest/init" ] || { echo "build-x86-guest: no init at $guest/init (set CELLA_GUEST_DIR)" >&2; exit 1; }
+config_only=0 test_guest=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--config-only) config_only=1; shift ;;
+	--test) test_guest=1; shift ;;
+	*) break ;;
+	esac
+done
+if [ $test_guest = 1 ]; then
+	guest=${CELLA_TEST_GUEST:-$top/../shared/guest/riscv64}
+	default_out=$top/build/x86-guest
+else
+	guest=$top/guest/riscv64
+	default_out=$top/build/guest/x86_64
+fi
+out=$(mkdir -p "${1:-$default_out}" && cd "${1:-$default_out}" && pwd)
+[ -f "$guest/init" ] || { echo "build-x86-guest: no init at $guest/init" >&2; exit 1; }
 work=$(mktemp -d /tmp/x86-guest-build.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -51,7 +69,7 @@ if [ $config_only = 1 ]; then echo "wrote $out/kernel.config"; exit 0; fi
 make -s -j"$(nproc)" bzImage
 cp arch/x86/boot/bzImage "$out/bzImage"
 
-# Initramfs: Debian's static busybox with its applet links, the shared init and DHCP hook.
+# Initramfs: Debian's static busybox with its applet links, the init and its DHCP hook.
 root="$work/root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,mnt,etc,root}
 cp /bin/busybox "$root/bin/busybox"
@@ -59,7 +77,9 @@ cp /bin/busybox "$root/bin/busybox"
 	[ "$l" = bin/busybox ] || ln -sf /bin/busybox "$root/$l"
 done
 cp "$guest/init" "$root/init"
-[ -f "$guest/dhcp-script" ] && cp "$guest/dhcp-script" "$root/bin/dhcp-script"
+chmod 755 "$root/init"
+if [ -f "$guest/dhcp-script" ]; then cp "$guest/dhcp-script" "$root/bin/dhcp-script"; fi
+if [ -f "$guest/udhcpc.script" ]; then install -m 755 "$guest/udhcpc.script" "$root/etc/udhcpc.script"; fi
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 2>/dev/null | gzip -9) \
 	>"$out/initramfs.cpio.gz"
 echo "built $out/bzImage and $out/initramfs.cpio.gz"

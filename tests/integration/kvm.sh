@@ -16,9 +16,10 @@ fi
 K=$work/guest.bzImage
 
 # --- bad input: refused before KVM is touched, so these run on any host ----------------------
-err=$("$CELLA" vm --arch x86_64 2>&1); rc=$?
-expect_eq no-kernel-exit-2 "$rc" 2
-expect_match no-kernel-message "$err" 'needs --kernel FILE'
+err=$(CELLA_GUEST_DIR=$work/no-guest "$CELLA" vm --arch x86_64 2>&1); rc=$?
+expect_eq no-kernel-no-default-exit-1 "$rc" 1
+expect_match no-kernel-no-default-message "$err" \
+	"no --kernel given and no default x86_64 guest at \`$work/no-guest\`: build one with scripts/build-x86-guest.sh"
 
 err=$("$CELLA" vm --kernel "$work/nonexistent" 2>&1); rc=$?
 expect_eq missing-kernel-exit-1 "$rc" 1
@@ -92,6 +93,20 @@ if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 	skip guests "/dev/kvm is missing or not accessible"; exit 0
 fi
 vm() { timeout 60 "$CELLA" vm --kernel "$K" "$@" 2>&1; }
+
+# without --kernel: the default guest, guest/x86_64 beside the binary (a copy of cella here), with
+# its initramfs and the default command line that lets Linux's poweroff end the run
+mkdir -p "$work/bin/guest/x86_64"
+cp "$CELLA" "$work/bin/cella"
+cp "$K" "$work/bin/guest/x86_64/bzImage"
+head -c 3000 /dev/urandom >"$work/bin/guest/x86_64/initramfs.cpio.gz"
+out=$(timeout 60 "$work/bin/cella" vm -m 64M 2>&1); rc=$?
+expect_match default-guest-cmdline "$out" \
+	'^no test= on the command line: console=ttyS0 reboot=k panic=-1 i8042.noaux i8042.nomux i8042.dumbkbd quiet$'
+out=$(timeout 60 "$work/bin/cella" vm -m 64M --append "test=boot" 2>&1); rc=$?
+expect_eq default-guest-exit-0 "$rc" 0
+expect_match default-guest-append-wins "$out" '^CMDLINE test=boot$'
+expect_match default-guest-initrd "$out" '^INITRD addr=[0-9a-f]+ size=3000 '
 
 # boot_params: command line, e820 (64 MiB: base memory, the MP table's 4 KiB, RAM from 1 MiB), the
 # initrd at the top of RAM with the right size and contents (the guest's checksum: s = s*31 + b)

@@ -611,7 +611,9 @@ uint32_t guest_main(const uint8_t *bp)
 	const char *t       = arg(cmdline, "test=");
 
 	if (!t) {
-		puts_("no test= on the command line\n");
+		puts_("no test= on the command line: ");
+		puts_(cmdline);
+		puts_("\n");
 		return 0x7f;
 	}
 	if (word_is(t, "boot"))

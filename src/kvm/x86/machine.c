@@ -24,7 +24,7 @@
 #include "kvm/x86/i8042.h"
 #include "kvm/x86/ports.h"
 #include "kvm/x86/pvh.h"
-#include "vm/signals.h"
+#include "vm/guest.h"
 #include "vm/machine.h"
 #include "vm/signals.h"
 
@@ -61,9 +61,6 @@ static void x86_console_quit(void *opaque)
 
 static int x86_check_config(const struct vm_config *cfg, struct cerr *e)
 {
-	if (!cfg->kernel)
-		return cerr_usage(e, "vm: the x86_64 machine needs --kernel FILE (a bzImage, or an "
-				  "ELF kernel with a PVH entry)");
 	if (cfg->bios && strcmp(cfg->bios, "none") != 0)
 		return cerr_usage(e, "vm: the x86_64 machine boots the kernel directly; "
 				  "--bios is not supported");
@@ -234,8 +231,30 @@ static void x86_signalled(void *opaque, int status)
 	kvm_vm_stop(&m->vm, status);
 }
 
-static int x86_run(const struct vm_config *cfg, struct cerr *e)
+/* Without --kernel: the guest scripts/build-x86-guest.sh made, with a command line that lets
+ * its `poweroff -f` end the run (no ACPI here: init exits, the kernel panics and resets at
+ * once through the i8042). */
+#define X86_DEFAULT_APPEND \
+	"console=ttyS0 reboot=k panic=-1 i8042.noaux i8042.nomux i8042.dumbkbd quiet"
+
+static int x86_run(const struct vm_config *cfg_in, struct cerr *e)
 {
+	const struct vm_config *cfg = cfg_in;
+	struct vm_config        with_guest;
+	struct vm_guest_files   guest;
+
+	if (!cfg->kernel) {
+		if (vm_default_guest("x86_64", "bzImage", "scripts/build-x86-guest.sh", &guest,
+				     e) < 0)
+			return -1;
+		with_guest        = *cfg_in;
+		with_guest.kernel = guest.kernel;
+		if (!with_guest.initrd && guest.has_initrd)
+			with_guest.initrd = guest.initrd;
+		if (!with_guest.append)
+			with_guest.append = X86_DEFAULT_APPEND;
+		cfg = &with_guest;
+	}
 	if (x86_check_config(cfg, e) < 0)
 		return -1;
 	/* Most of the machine is room for vCPUs, devices and queues this run does not use. Fresh

@@ -13,6 +13,7 @@
 #include "base/elf.h"
 #include "base/file.h"
 #include "target/riscv/virt_board.h"
+#include "vm/guest.h"
 
 #define MIB (1024ull * 1024ull)
 #define FW_DYNAMIC_MAGIC   0x4942534full
@@ -146,38 +147,11 @@ static void virt_write_mrom(struct rv_virt *v, uint64_t start, uint64_t fdt, uin
 	memcpy(v->mrom + sizeof(code), data, sizeof(data));
 }
 
-/* Without --kernel, the guest scripts/build-riscv-guest made: $CELLA_GUEST_DIR, else
- * guest/riscv64 beside the cella binary (build/guest/riscv64 for build/cella). */
-static int virt_default_guest(char *dir, size_t size, struct cerr *e)
-{
-	const char *env = getenv("CELLA_GUEST_DIR");
-	char        exe[PATH_MAX];
-	char        path[PATH_MAX + 32];
-
-	if (env && env[0]) {
-		snprintf(dir, size, "%s", env);
-	} else {
-		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (n < 0)
-			return cerr_set(e, errno, "riscv virt: finding the default guest");
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		snprintf(dir, size, "%s/guest/riscv64", exe);
-	}
-	snprintf(path, sizeof(path), "%s/Image", dir);
-	if (access(path, R_OK) < 0)
-		return cerr_set(e, 0, "vm: no --kernel given and no default guest at `%s`: "
-				"build one with scripts/build-riscv-guest, or pass --kernel", dir);
-	return 0;
-}
-
 int rv_virt_boot_prepare(struct rv_virt *v, const struct vm_config *cfg_in, struct cerr *e)
 {
 	struct vm_config cfg_copy;
 	const struct vm_config *cfg = cfg_in;
-	char             dir[PATH_MAX], kernel[PATH_MAX + 16], initrd[PATH_MAX + 32];
+	struct vm_guest_files guest;
 
 	const char *bios;
 	uint64_t    fw_entry = VIRT_DRAM_BASE, fw_end = VIRT_DRAM_BASE;
@@ -188,14 +162,12 @@ int rv_virt_boot_prepare(struct rv_virt *v, const struct vm_config *cfg_in, stru
 	if (!bios && !cfg->kernel)
 		return cerr_usage(e, "vm: --bios none needs --kernel");
 	if (!cfg->kernel) {
-		if (virt_default_guest(dir, sizeof(dir), e) < 0)
+		if (vm_default_guest("riscv64", "Image", "scripts/build-riscv-guest", &guest, e) < 0)
 			return -1;
-		cfg_copy = *cfg_in;
-		snprintf(kernel, sizeof(kernel), "%s/Image", dir);
-		snprintf(initrd, sizeof(initrd), "%s/initramfs.cpio.gz", dir);
-		cfg_copy.kernel = kernel;
-		if (!cfg_copy.initrd && access(initrd, R_OK) == 0)
-			cfg_copy.initrd = initrd;
+		cfg_copy        = *cfg_in;
+		cfg_copy.kernel = guest.kernel;
+		if (!cfg_copy.initrd && guest.has_initrd)
+			cfg_copy.initrd = guest.initrd;
 		if (!cfg_copy.append)
 			cfg_copy.append = "console=ttyS0 quiet";
 		cfg = &cfg_copy;
