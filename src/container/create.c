@@ -265,6 +265,19 @@ static int write_pid_file(const char *path, pid_t pid, struct cerr *e)
 	return 0;
 }
 
+/* The runtime's copies of the descriptors the init inherited: closed once it has them, or
+ * on a failed launch. */
+static void init_args_close_fds(struct init_args *a)
+{
+	if (a->console_sock >= 0)
+		close(a->console_sock);
+	if (a->fifo >= 0)
+		close(a->fifo);
+	if (a->procfd >= 0)
+		close(a->procfd);
+	a->console_sock = a->fifo = a->procfd = -1;
+}
+
 /* A launched container: its init is ready and waits to be started. */
 struct launched {
 	char               root[PATH_MAX];
@@ -524,12 +537,7 @@ static int launch(const struct ctr_globals *g, const char *id, const struct ctr_
 		close(own_pidns);
 		own_pidns = -1;
 	}
-	if (a.console_sock >= 0)
-		close(a.console_sock);
-	if (a.fifo >= 0)
-		close(a.fifo);
-	if (a.procfd >= 0)
-		close(a.procfd);
+	init_args_close_fds(&a);
 	L->sync = sv[0];
 	L->st.pid = pid;
 
@@ -630,12 +638,7 @@ fail_sync:
 		close(own_timens);
 	}
 fail_fds:
-	if (a.console_sock >= 0)
-		close(a.console_sock);
-	if (a.fifo >= 0)
-		close(a.fifo);
-	if (a.procfd >= 0)
-		close(a.procfd);
+	init_args_close_fds(&a);
 fail_cg:
 	undo(L, 0, true);
 	goto out;
