@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/rawtty.h"
 #include "container/internal.h"
 
 #ifndef TIOCGPTPEER
@@ -215,14 +216,10 @@ int tty_proxy(int master, pid_t pid, int *wstatus, struct cerr *e)
 	if (sigfd < 0) {
 		rc = cerr_set(e, errno, "terminal: signalfd");
 	} else {
-		if (isatty(0) && tcgetattr(0, &saved) == 0) {
-			struct termios t = saved;
-			cfmakeraw(&t);
-			raw = tcsetattr(0, TCSANOW, &t) == 0;
-		}
-		rc = proxy_loop(master, pid, sigfd, e);
+		raw = rawtty_enter(STDIN_FILENO, &saved, false);
+		rc  = proxy_loop(master, pid, sigfd, e);
 		if (raw)
-			tcsetattr(0, TCSANOW, &saved);
+			rawtty_restore(STDIN_FILENO, &saved);
 		close(sigfd);
 	}
 	sigaction(SIGPIPE, &old_pipe, NULL);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/rawtty.h"
+
 #define TERM_ESCAPE 0x01  /* Ctrl-A */
 
 /* Wait until fd is readable or term_stop was called; false on stop. */
@@ -93,13 +95,7 @@ int term_start(struct term *t, int in_fd, size_t (*deliver)(void *, const uint8_
 	t->wake[0] = t->wake[1] = -1;
 	if (pipe2(t->wake, O_CLOEXEC) < 0)
 		return cerr_set(e, errno, "terminal: pipe");
-	if (isatty(in_fd) && tcgetattr(in_fd, &t->saved) == 0) {
-		struct termios raw = t->saved;
-		cfmakeraw(&raw);
-		raw.c_oflag |= OPOST | ONLCR;  /* keep the host's newline handling for output */
-		if (tcsetattr(in_fd, TCSANOW, &raw) == 0)
-			t->tty = true;
-	}
+	t->tty = rawtty_enter(in_fd, &t->saved, true);
 	int rc = pthread_create(&t->thread, NULL, term_reader, t);
 	if (rc) {
 		term_stop(t);
@@ -118,7 +114,7 @@ void term_stop(struct term *t)
 		t->started = false;
 	}
 	if (t->tty) {
-		tcsetattr(t->in_fd, TCSANOW, &t->saved);
+		rawtty_restore(t->in_fd, &t->saved);
 		t->tty = false;
 	}
 	for (int i = 0; i < 2; i++) {
