@@ -54,9 +54,16 @@ void rv_hart_destroy(struct rv_hart *h)
 	h->dcache    = NULL;
 }
 
+/* Invalidate every entry by its tag alone. The decodings stay: the instruction that moved
+ * the generation here (a satp or PMP write, an AMO or SC into its own page) is still running
+ * from one of these entries and reads its operands from it afterwards, and a later miss may
+ * take a decoding over. Untouched entries (tag 0) are only read, so pages that never held
+ * code stay unallocated. */
 void rv_dcache_reset(struct rv_hart *h)
 {
-	memset(h->dcache, 0, (RV_DCACHE_SIZE + 2) * sizeof(struct rv_dec));
+	for (size_t i = 0; i < RV_DCACHE_SIZE + 2; i++)
+		if (h->dcache[i].tag)
+			h->dcache[i].tag = 0;
 	h->dcache_gen = (uint32_t)h->priv + 4;
 }
 
