@@ -32,7 +32,7 @@ const struct cli_command cmd_vm = {
 	"Usage: cella vm [--arch riscv64|x86_64] [-m SIZE] [--smp N] [--bios PATH|default|none]\n"
 	"                --kernel FILE [--initrd FILE] [--append CMDLINE]\n"
 	"                [--drive file=IMG[,readonly]]... [--net user[,hostfwd=tcp::H-:G]|tap=NAME]...\n"
-	"                [--9p DIR,TAG]... [--rng] [--console-file FILE]\n\n"
+	"                [--9p DIR,TAG]... [--rng] [--console-file FILE] [--trace WHAT[,...]]\n\n"
 	"Boot a guest. The default --arch is x86_64 (KVM) on an x86_64 host, else riscv64.\n"
 	"The guest's serial console is the terminal; cella exits when the guest powers off.\n\n"
 	"Options:\n"
@@ -48,6 +48,9 @@ const struct cli_command cmd_vm = {
 	"  --net tap=NAME       a host tap interface\n"
 	"  --9p DIR,TAG         share a host folder over virtio-9p under mount tag TAG\n"
 	"  --rng                virtio-rng fed by the host's getrandom()\n"
-	"  --console-file FILE  virtio-console output to FILE\n",
+	"  --console-file FILE  virtio-console output to FILE\n"
+	"  --trace WHAT         riscv64: log each trap as a line; WHAT is traps, exceptions,\n"
+	"                       interrupts or returns, with file=PATH (default stderr),\n"
+	"                       hart=N, pc=LO-HI (hex) to narrow it\n",
 	.run     = vm_run,
 };

@@ -121,6 +121,54 @@ static int vm_parse_share(struct vm_config *cfg, const char *arg, struct cerr *e
 	return 0;
 }
 
+/* --trace traps|exceptions|interrupts|returns[,file=PATH][,hart=N][,pc=LO-HI] */
+static int vm_parse_trace(struct vm_config *cfg, const char *arg, struct cerr *e)
+{
+	static const struct { const char *name; unsigned bits; } kinds[] = {
+		{ "traps", VM_TRACE_EXCEPTIONS | VM_TRACE_INTERRUPTS | VM_TRACE_RETURNS },
+		{ "exceptions", VM_TRACE_EXCEPTIONS },
+		{ "interrupts", VM_TRACE_INTERRUPTS },
+		{ "returns", VM_TRACE_RETURNS },
+	};
+	struct vm_trace *t = &cfg->trace;
+	char            *s = vm_scratch_copy(cfg, arg, e), *end;
+
+	if (!s)
+		return -1;
+	for (char *save = NULL, *kv = strtok_r(s, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		size_t k;
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (strcmp(kv, kinds[k].name) == 0)
+				break;
+		if (k < sizeof(kinds) / sizeof(kinds[0])) {
+			t->what |= kinds[k].bits;
+		} else if (strncmp(kv, "file=", 5) == 0 && kv[5]) {
+			t->file = kv + 5;
+		} else if (strncmp(kv, "hart=", 5) == 0) {
+			unsigned long h = strtoul(kv + 5, &end, 10);
+			if (!kv[5] || *end || h > 63)
+				return cerr_usage(e, "vm: --trace: bad hart '%s' (0 to 63)", kv + 5);
+			t->hart = (int)h;
+		} else if (strncmp(kv, "pc=", 3) == 0) {
+			errno = 0;
+			t->pc_lo = strtoull(kv + 3, &end, 16);
+			if (errno || end == kv + 3 || *end != '-')
+				return cerr_usage(e, "vm: --trace: bad range '%s' (want pc=LO-HI, hex)", kv + 3);
+			const char *hi = end + 1;
+			t->pc_hi = strtoull(hi, &end, 16);
+			if (errno || end == hi || *end || t->pc_hi < t->pc_lo)
+				return cerr_usage(e, "vm: --trace: bad range '%s' (want pc=LO-HI, hex)", kv + 3);
+		} else {
+			return cerr_usage(e, "vm: --trace: unknown setting '%s' (want traps, exceptions, "
+					  "interrupts, returns, file=PATH, hart=N, pc=LO-HI)", kv);
+		}
+	}
+	if (!t->what)
+		return cerr_usage(e, "vm: --trace needs what to trace: traps, exceptions, interrupts "
+				  "or returns");
+	return 0;
+}
+
 int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e)
 {
 	static const struct option opts[] = {
@@ -136,6 +184,7 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 		{ "9p",           required_argument, NULL, '9' },
 		{ "rng",          no_argument,       NULL, 'r' },
 		{ "console-file", required_argument, NULL, 'c' },
+		{ "trace",        required_argument, NULL, 't' },
 		{ 0 },
 	};
 	struct utsname u;
@@ -145,6 +194,7 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 	cfg->arch      = (uname(&u) == 0 && strcmp(u.machine, "x86_64") == 0) ? "x86_64" : "riscv64";
 	cfg->mem_bytes = 256ull << 20;
 	cfg->smp       = 1;
+	cfg->trace     = (struct vm_trace){ .hart = -1, .pc_hi = UINT64_MAX };
 
 	while ((c = getopt_long(argc, argv, ":m:", opts, NULL)) != -1) {
 		switch (c) {
@@ -183,6 +233,10 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 			break;
 		case 'r': cfg->rng = true; break;
 		case 'c': cfg->console_file = optarg; break;
+		case 't':
+			if (vm_parse_trace(cfg, optarg, e) < 0)
+				return -1;
+			break;
 		case ':':
 			return cerr_usage(e, "vm: option '%s' needs an argument", argv[optind - 1]);
 		default:

@@ -32,6 +32,16 @@ struct vm_share {
 	const char *tag;       /* mount tag the guest uses */
 };
 
+/* --trace: what the CPU logs, one line per event (docs/riscv.md, "Debugging a guest") */
+enum { VM_TRACE_EXCEPTIONS = 1, VM_TRACE_INTERRUPTS = 2, VM_TRACE_RETURNS = 4 };
+
+struct vm_trace {
+	unsigned    what;          /* VM_TRACE_* bits; 0 = no trace */
+	const char *file;          /* NULL: standard error */
+	int         hart;          /* only this hart; -1: every hart */
+	uint64_t    pc_lo, pc_hi;  /* only events at a pc in [pc_lo, pc_hi] */
+};
+
 struct vm_config {
 	const char     *arch;         /* "riscv64" or "x86_64" */
 	uint64_t        mem_bytes;
@@ -46,6 +56,7 @@ struct vm_config {
 	int             n_shares;
 	bool            rng;
 	const char     *console_file; /* virtio-console output goes here */
+	struct vm_trace trace;
 	/* the strings below point into the argv given to vm_config_parse, or into this scratch */
 	char            scratch[4096];
 	size_t          scratch_used;

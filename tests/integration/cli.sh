@@ -53,3 +53,8 @@ expect_match no-command-message "$err" 'no command given'
 err=$("$CELLA" host --root /nonexistent/cella 2>&1 >/dev/null); rc=$?
 expect_eq bad-root-exit-1 "$rc" 1
 expect_match bad-root-names-path "$err" 'host root `/nonexistent/cella`: No such file or directory'
+
+# --trace watches an emulated CPU; the KVM machine says so instead of ignoring it
+err=$("$CELLA" vm --arch x86_64 --kernel /dev/null --trace traps 2>&1 >/dev/null); rc=$?
+expect_eq trace-on-kvm-exit-2 "$rc" 2
+expect_match trace-on-kvm-message "$err" '--trace follows an emulated CPU'

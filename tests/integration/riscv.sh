@@ -113,6 +113,54 @@ fi
 expect_match failed-test-names-number "$(cat "$tmp/report.err")" 'test 7 failed'
 expect_eq htif-console-output "$out" "hi"
 
+# --trace: an ecall and an illegal instruction in M-mode, each line with its cause, the pc
+# of the trapping instruction and the exact instret; the handler's mret; the hart= and pc=
+# filters.
+cat >"$tmp/trace.S" <<'S'
+#include "test.h"
+RVTEST_BEGIN
+	la t0, handler; csrw mtvec, t0
+	csrr s0, minstret
+	nop
+	.globl at_ecall
+at_ecall:
+	ecall
+	.globl at_illegal
+at_illegal:
+	.word 0
+	mv a0, s0; call print_hex
+	j pass
+	.align 2
+handler:
+	csrr t0, mepc; addi t0, t0, 4; csrw mepc, t0; mret
+RVTEST_END
+RVTEST_PRINT_HEX
+S
+if rv_build "$tmp/trace.S" "$tmp/trace.elf"; then
+	at=$(riscv64-unknown-elf-nm "$tmp/trace.elf" | awk '$3 == "at_ecall" { print $1 }')
+	ill=$(riscv64-unknown-elf-nm "$tmp/trace.elf" | awk '$3 == "at_illegal" { print $1 }')
+	minstret=$(rv_cella "$tmp/trace.elf" --trace traps,file="$tmp/trace.log" 2>/dev/null); rc=$?
+	expect_eq trace-run-exit-0 "$rc" 0
+	line=$(grep "exception 11" "$tmp/trace.log")
+	expect_match trace-ecall-line "$line" "^hart 0 instret [0-9]+: exception 11 \\(ecall from M\\) in M at pc $at "
+	expect_match trace-illegal-line "$(grep 'exception 2 ' "$tmp/trace.log")" "illegal instruction\\) in M at pc $ill tval 0000000000000000"
+	expect_match trace-mret-line "$(grep -m1 mret "$tmp/trace.log")" "mret in M at pc [0-9a-f]+ to M at pc 0*$(printf '%x' $((0x$at + 4)))\$"
+	n_ecall=${line#hart 0 instret }; n_ecall=${n_ecall%%:*}
+	n_csr=$(grep -c . "$tmp/trace.log")
+	expect_eq trace-events "$n_csr" 4
+	rv_cella "$tmp/trace.elf" --trace exceptions,pc=$ill-$ill,file="$tmp/trace2.log" >/dev/null 2>&1
+	expect_eq trace-pc-filter "$(grep -c . "$tmp/trace2.log")" 1
+	rv_cella "$tmp/trace.elf" --trace exceptions,hart=1,file="$tmp/trace3.log" >/dev/null 2>&1
+	expect_eq trace-hart-filter "$(wc -c <"$tmp/trace3.log")" 0
+	# the ecall's instret is minstret as read two instructions earlier, plus the csrr and nop
+	expect_eq trace-exact-instret "$n_ecall" "$((0x$minstret + 2))"
+else
+	fail trace-build "$(cat "$tmp/cc.err")"
+fi
+err=$(rv_cella "$tmp/trace.elf" --trace traps,file=/nonexistent/dir/x 2>&1); rc=$?
+expect_eq trace-bad-file-exit-1 "$rc" 1
+expect_match trace-bad-file-message "$err" "--trace: open .*/nonexistent/dir/x"
+
 # Bad input: clear errors, never a crash.
 head -c 100 "$tmp/rv64i.elf" >"$tmp/trunc.elf"
 err=$(rv_cella "$tmp/trunc.elf" 2>&1); rc=$?

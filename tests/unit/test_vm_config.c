@@ -94,11 +94,41 @@ static void bad_flags_are_usage_errors(void)
 	CHECK(e.usage);
 }
 
+static void trace_settings(void)
+{
+	static struct vm_config cfg;
+	struct cerr             e;
+	char *none[] = { "vm", NULL };
+	char *all[]  = { "vm", "--trace", "exceptions,returns,file=t.log,hart=3,pc=80000000-8000ffff",
+			 NULL };
+	char *bad[][4] = {
+		{ "vm", "--trace", "file=t.log", NULL },     /* nothing to trace */
+		{ "vm", "--trace", "traps,hart=64", NULL },
+		{ "vm", "--trace", "traps,pc=10-", NULL },
+		{ "vm", "--trace", "traps,pc=20-10", NULL },
+		{ "vm", "--trace", "insns", NULL },
+	};
+
+	CHECK_INT(parse(&cfg, &e, none), 0);
+	CHECK_INT(cfg.trace.what, 0);
+	CHECK_INT(parse(&cfg, &e, all), 0);
+	CHECK_INT(cfg.trace.what, VM_TRACE_EXCEPTIONS | VM_TRACE_RETURNS);
+	CHECK_STR(cfg.trace.file, "t.log");
+	CHECK_INT(cfg.trace.hart, 3);
+	CHECK_INT(cfg.trace.pc_lo, 0x80000000);
+	CHECK_INT(cfg.trace.pc_hi, 0x8000ffff);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_INT(parse(&cfg, &e, bad[i]), -1);
+		CHECK(e.usage && strstr(e.msg, "--trace") != NULL);
+	}
+}
+
 int main(void)
 {
 	check_suite = "unit/vm_config";
 	RUN(parses_every_flag);
 	RUN(sizes_follow_qemu);
 	RUN(bad_flags_are_usage_errors);
+	RUN(trace_settings);
 	return check_failed_count ? 1 : 0;
 }

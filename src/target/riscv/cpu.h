@@ -53,6 +53,7 @@ struct rv_pmp {
 };
 
 struct rv_hart;
+struct rv_trace;
 
 /* How a hart reaches the rest of the machine: the board fills this in before running. */
 struct rv_hart_env {
@@ -64,6 +65,7 @@ struct rv_hart_env {
 	 * the watched page never enters the store TLB. */
 	uint64_t          watch_lo, watch_hi;
 	void            (*watch)(void *opaque, struct rv_hart *h, uint64_t pa);
+	struct rv_trace  *trace;        /* --trace: log traps and xRETs here (NULL: off) */
 };
 
 struct rv_hart {

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "target/riscv/internal.h"
+#include "target/riscv/trace.h"
 
 
 #define MEDELEG_MASK 0xb3ffull
@@ -60,6 +61,8 @@ void rv_raise(struct rv_hart *h, uint64_t cause, uint64_t tval)
 	unsigned code  = (unsigned)(cause & 63);
 	uint64_t deleg = irq ? h->mideleg : h->medeleg;
 
+	if (unlikely(h->env.trace))
+		rv_trace_trap(h, cause, tval);
 	h->wfi = false;
 	if (h->priv <= RV_PRIV_S && ((deleg >> code) & 1)) {
 		h->scause = cause;
@@ -121,7 +124,7 @@ bool rv_mret(struct rv_hart *h)
 	if (h->priv < RV_PRIV_M)
 		return false;
 	int      mpp = (int)((h->mstatus & MS_MPP) >> MS_MPP_SHIFT);
-	uint64_t s   = h->mstatus & ~(MS_MIE | MS_MPP);
+	uint64_t s   = h->mstatus & ~(MS_MIE | MS_MPP), at = h->pc;
 	if (s & MS_MPIE)
 		s |= MS_MIE;
 	s |= MS_MPIE;
@@ -131,6 +134,8 @@ bool rv_mret(struct rv_hart *h)
 	h->pc      = h->mepc;
 	rv_tlb_flush(h);
 	rv_set_priv(h, mpp);
+	if (unlikely(h->env.trace))
+		rv_trace_ret(h, "mret", RV_PRIV_M, at);
 	return true;
 }
 
@@ -138,8 +143,8 @@ bool rv_sret(struct rv_hart *h)
 {
 	if (h->priv < RV_PRIV_S || (h->priv == RV_PRIV_S && (h->mstatus & MS_TSR)))
 		return false;
-	int      spp = (h->mstatus & MS_SPP) ? RV_PRIV_S : RV_PRIV_U;
-	uint64_t s   = h->mstatus & ~(MS_SIE | MS_SPP | MS_MPRV);
+	int      spp = (h->mstatus & MS_SPP) ? RV_PRIV_S : RV_PRIV_U, from = h->priv;
+	uint64_t s   = h->mstatus & ~(MS_SIE | MS_SPP | MS_MPRV), at = h->pc;
 	if (s & MS_SPIE)
 		s |= MS_SIE;
 	s |= MS_SPIE;
@@ -147,6 +152,8 @@ bool rv_sret(struct rv_hart *h)
 	h->pc      = h->sepc;
 	rv_tlb_flush(h);
 	rv_set_priv(h, spp);
+	if (unlikely(h->env.trace))
+		rv_trace_ret(h, "sret", from, at);
 	return true;
 }
 

@@ -250,20 +250,18 @@ miss:
 #undef LEN
 #undef L
 
+	/* A trap: what ran before it retires first, so the trap (and its trace line) sees
+	 * the exact instret; the trapping instruction itself does not retire. */
 illegal:
-	h->pc = pc;
-	n--;
-	rv_raise(h, RV_EXC_ILLEGAL, d->insn);
-	goto out_raised;
+	f.cause = RV_EXC_ILLEGAL;
+	f.tval  = d->insn;
 fault:
-	h->pc = pc;
 	n--;
-	rv_raise(h, f.cause, f.tval);
-	goto out_raised;
 fetch_fault:
 	h->pc = pc;
+	h->instret += n;
 	rv_raise(h, f.cause, f.tval);
-	goto out_raised;
+	return n;
 out:
 	h->pc = pc;
 out_raised:

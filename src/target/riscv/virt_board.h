@@ -17,6 +17,7 @@
 #include "hw/virtio/devices.h"
 #include "target/riscv/cpu.h"
 #include "target/riscv/htif.h"
+#include "target/riscv/trace.h"
 #include "target/riscv/virt.h"
 #include "vm/config.h"
 #include "vm/machine.h"
@@ -40,6 +41,7 @@ struct rv_virt {
 	uint64_t           fw_lo, fw_hi;     /* where the firmware sits in RAM */
 	uint64_t           htif_tohost, htif_fromhost;  /* 0: the program has no HTIF */
 	struct rv_htif     htif;
+	struct rv_trace    trace;            /* --trace; trace.out NULL: none */
 
 	struct clint        clint;
 	struct plic         plic;

@@ -81,6 +81,27 @@ static void *virt_hart_thread(void *opaque)
 	return NULL;
 }
 
+static int virt_trace_open(struct rv_virt *v, const struct vm_trace *t, struct cerr *e)
+{
+	FILE *out = stderr;
+
+	if (t->file && !(out = fopen(t->file, "we")))
+		return cerr_set(e, errno, "vm: --trace: open `%s`", t->file);
+	if (out != stderr)
+		setvbuf(out, NULL, _IOFBF, 64 * 1024);
+	v->trace = (struct rv_trace){
+		.out   = out,
+		.what  = (t->what & VM_TRACE_EXCEPTIONS ? RV_TRACE_EXC : 0) |
+			 (t->what & VM_TRACE_INTERRUPTS ? RV_TRACE_IRQ : 0) |
+			 (t->what & VM_TRACE_RETURNS ? RV_TRACE_RET : 0),
+		.hart  = t->hart,
+		.pc_lo = t->pc_lo,
+		.pc_hi = t->pc_hi,
+	};
+	pthread_mutex_init(&v->trace.lock, NULL);
+	return 0;
+}
+
 static int virt_map(struct rv_virt *v, const char *name, uint64_t base, uint64_t size,
 		    const struct bus_ops *ops, void *opaque, struct cerr *e)
 {
@@ -172,6 +193,9 @@ static int virt_build(struct rv_virt *v, const struct vm_config *cfg, struct cer
 		env.watch_hi = v->htif_tohost + 8;
 		env.watch    = virt_htif;
 	}
+	if (cfg->trace.what && virt_trace_open(v, &cfg->trace, e) < 0)
+		return -1;
+	env.trace = v->trace.out ? &v->trace : NULL;
 	for (unsigned i = 0; i < v->n_harts; i++) {
 		if (rv_hart_init(v->hart[i], &env, i, v->start_pc, e) < 0)
 			return -1;
@@ -197,6 +221,13 @@ static void virt_teardown(struct rv_virt *v)
 	}
 	if (v->ram)
 		munmap(v->ram, v->ram_size);
+	if (v->trace.out) {
+		if (v->trace.out != stderr)
+			fclose(v->trace.out);
+		else
+			fflush(stderr);
+		pthread_mutex_destroy(&v->trace.lock);
+	}
 	pthread_mutex_destroy(&v->exit_lock);
 }
 
