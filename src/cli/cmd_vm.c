@@ -32,7 +32,8 @@ const struct cli_command cmd_vm = {
 	"Usage: cella vm [--arch riscv64|x86_64] [-m SIZE] [--smp N] [--bios PATH|default|none]\n"
 	"                --kernel FILE [--initrd FILE] [--append CMDLINE]\n"
 	"                [--drive file=IMG[,readonly]]... [--net user[,hostfwd=tcp::H-:G]|tap=NAME]...\n"
-	"                [--9p DIR,TAG]... [--rng] [--console-file FILE]\n\n"
+	"                [--9p DIR,TAG]... [--rng] [--console-file FILE]\n"
+	"                [--gdb tcp:[HOST]:PORT|unix:PATH] [-s] [-S]\n\n"
 	"Boot a guest. The default --arch is x86_64 (KVM) on an x86_64 host, else riscv64.\n"
 	"The guest's serial console is the terminal; cella exits when the guest powers off.\n\n"
 	"Options:\n"
@@ -48,6 +49,10 @@ const struct cli_command cmd_vm = {
 	"  --net tap=NAME       a host tap interface\n"
 	"  --9p DIR,TAG         share a host folder over virtio-9p under mount tag TAG\n"
 	"  --rng                virtio-rng fed by the host's getrandom()\n"
-	"  --console-file FILE  virtio-console output to FILE\n",
+	"  --console-file FILE  virtio-console output to FILE\n"
+	"  --gdb ADDRESS        serve the GDB remote protocol (riscv64): tcp:HOST:PORT,\n"
+	"                       tcp::PORT (on 127.0.0.1) or unix:PATH; every CPU is a thread\n"
+	"  -s                   --gdb tcp::1234, listening on 127.0.0.1:1234 (QEMU's -s)\n"
+	"  -S                   CPUs wait for the debugger before their first instruction\n",
 	.run     = vm_run,
 };

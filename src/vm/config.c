@@ -121,12 +121,28 @@ static int vm_parse_share(struct vm_config *cfg, const char *arg, struct cerr *e
 	return 0;
 }
 
+/* The address forms the GDB stub listens on (resolving a host name waits for the start). */
+static int vm_check_gdb(const char *spec, struct cerr *e)
+{
+	if (strncmp(spec, "unix:", 5) == 0 && spec[5])
+		return 0;
+	const char *colon = strncmp(spec, "tcp:", 4) == 0 ? strrchr(spec + 4, ':') : NULL;
+	char       *end;
+	if (colon && colon[1] && colon[1] != '-' && colon[1] != '+') {
+		errno = 0;
+		unsigned long port = strtoul(colon + 1, &end, 10);
+		if (!errno && !*end && port <= 65535)
+			return 0;
+	}
+	return cerr_usage(e, "vm: --gdb wants tcp:[HOST]:PORT or unix:PATH, not '%s'", spec);
+}
+
 int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e)
 {
 	static const struct option opts[] = {
 		{ "arch",         required_argument, NULL, 'a' },
 		{ "memory",       required_argument, NULL, 'm' },
-		{ "smp",          required_argument, NULL, 's' },
+		{ "smp",          required_argument, NULL, 'P' },
 		{ "bios",         required_argument, NULL, 'b' },
 		{ "kernel",       required_argument, NULL, 'k' },
 		{ "initrd",       required_argument, NULL, 'i' },
@@ -136,6 +152,7 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 		{ "9p",           required_argument, NULL, '9' },
 		{ "rng",          no_argument,       NULL, 'r' },
 		{ "console-file", required_argument, NULL, 'c' },
+		{ "gdb",          required_argument, NULL, 'g' },
 		{ 0 },
 	};
 	struct utsname u;
@@ -146,7 +163,7 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 	cfg->mem_bytes = 256ull << 20;
 	cfg->smp       = 1;
 
-	while ((c = getopt_long(argc, argv, ":m:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:sS", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (strcmp(optarg, "riscv64") && strcmp(optarg, "x86_64"))
@@ -157,7 +174,7 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 			if (vm_parse_size(optarg, &cfg->mem_bytes, e) < 0)
 				return -1;
 			break;
-		case 's': {
+		case 'P': {
 			char         *end;
 			unsigned long n = strtoul(optarg, &end, 10);
 			if (*end || n < 1 || n > 64 || optarg[0] == '-')
@@ -183,6 +200,13 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 			break;
 		case 'r': cfg->rng = true; break;
 		case 'c': cfg->console_file = optarg; break;
+		case 'g':
+			if (vm_check_gdb(optarg, e) < 0)
+				return -1;
+			cfg->gdb = optarg;
+			break;
+		case 's': cfg->gdb = "tcp::1234"; break; /* QEMU's -s (but on 127.0.0.1 only) */
+		case 'S': cfg->gdb_wait = true; break;
 		case ':':
 			return cerr_usage(e, "vm: option '%s' needs an argument", argv[optind - 1]);
 		default:
@@ -191,5 +215,7 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 	}
 	if (optind < argc)
 		return cerr_usage(e, "vm: unexpected argument '%s'", argv[optind]);
+	if (cfg->gdb_wait && !cfg->gdb)
+		return cerr_usage(e, "vm: -S waits for a debugger: add --gdb ADDRESS or -s");
 	return 0;
 }
