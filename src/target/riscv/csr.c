@@ -408,14 +408,3 @@ bool rv_csr_access(struct rv_hart *h, unsigned csr, unsigned op, uint64_t src, u
 	*old = v;
 	return true;
 }
-
-bool rv_csr_debug(struct rv_hart *h, unsigned csr, uint64_t *val, bool write)
-{
-	int  priv = h->priv; /* the counters' and satp's access checks look at it */
-	bool ok;
-
-	h->priv = RV_PRIV_M;
-	ok      = write ? rv_csr_write(h, csr, *val) : rv_csr_read(h, csr, val);
-	h->priv = priv;
-	return ok;
-}

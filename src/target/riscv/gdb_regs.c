@@ -49,12 +49,36 @@ static const struct { unsigned first, last, base; const char *prefix; } rv_csr_r
 	{ 0xb03, 0xb1f, 3, "mhpmcounter" },
 };
 
+/* A CSR as M-mode software accesses it: rv_csr_access with the (parked) hart's privilege
+ * raised for the moment. The FP CSRs are taken from fcsr directly, so the debugger sees them
+ * with mstatus.FS off too, as QEMU's does. */
+static bool rv_gdb_csr(struct rv_hart *h, unsigned csr, uint64_t *val, bool write)
+{
+	static const unsigned shift[4] = { 0, 0, 5, 0 }, mask[4] = { 0, 0x1f, 0xe0, 0xff };
+	uint64_t              old;
+	int                   priv = h->priv;
+	bool                  ok;
+
+	if (csr >= 1 && csr <= 3) {
+		if (write)
+			h->fcsr = (h->fcsr & ~mask[csr]) | ((uint32_t)(*val << shift[csr]) & mask[csr]);
+		else
+			*val = (h->fcsr & mask[csr]) >> shift[csr];
+		return true;
+	}
+	h->priv = RV_PRIV_M;
+	ok      = write ? rv_csr_access(h, csr, 1, *val, &old, true)
+			: rv_csr_access(h, csr, 2, 0, val, false);
+	h->priv = priv;
+	return ok;
+}
+
 static void rv_xml_csr(FILE *f, struct rv_hart *h, unsigned csr, const char *name, unsigned idx)
 {
 	uint64_t v;
 	char     buf[32];
 
-	if (!rv_csr_debug(h, csr, &v, false))
+	if (!rv_gdb_csr(h, csr, &v, false))
 		return;
 	if (idx != ~0u) {
 		snprintf(buf, sizeof(buf), "%s%u", name, idx);
@@ -127,7 +151,7 @@ size_t rv_gdb_reg_read(struct rv_hart *h, unsigned regno, uint8_t *buf)
 		return put64(buf, h->f[regno - RV_GDB_F0]);
 	if (regno == RV_GDB_PRIV)
 		return put64(buf, (uint64_t)h->priv);
-	if (regno >= RV_GDB_PRIV || !rv_csr_debug(h, regno - RV_GDB_CSR0, &v, false))
+	if (regno >= RV_GDB_PRIV || !rv_gdb_csr(h, regno - RV_GDB_CSR0, &v, false))
 		return 0;
 	if (regno <= RV_GDB_CSR0 + 3) { /* fflags, frm, fcsr: 32 bits, as GDB describes them */
 		uint32_t w = (uint32_t)v;
@@ -158,7 +182,7 @@ int rv_gdb_reg_write(struct rv_hart *h, unsigned regno, const uint8_t *buf, size
 		if (v != RV_PRIV_U && v != RV_PRIV_S && v != RV_PRIV_M)
 			return -1;
 		rv_set_priv(h, (int)v);
-	} else if (regno > RV_GDB_PRIV || !rv_csr_debug(h, regno - RV_GDB_CSR0, &v, true)) {
+	} else if (regno > RV_GDB_PRIV || !rv_gdb_csr(h, regno - RV_GDB_CSR0, &v, true)) {
 		return -1;
 	}
 	return 0;

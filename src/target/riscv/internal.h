@@ -64,9 +64,6 @@ bool rv_mret(struct rv_hart *h);
 bool rv_sret(struct rv_hart *h);
 void rv_set_priv(struct rv_hart *h, int priv);
 void rv_fs_dirty(struct rv_hart *h);
-/* A debugger's CSR access (for gdb_regs.c): read or write as M-mode would, without an
- * instruction's checks and effects on the block. */
-bool rv_csr_debug(struct rv_hart *h, unsigned csr, uint64_t *val, bool write);
 
 /* mmu.c */
 void rv_tlb_flush(struct rv_hart *h);
