@@ -3,10 +3,13 @@
 # the same CPU-bound bare-metal program (U-mode, Sv39): runs interleaved, medians reported,
 # both wall-clock and CPU time (user + system; steadier when the host is shared).
 #   bench/riscv-cpu.sh [ROUNDS]      (needs a built build/cella, riscv64-unknown-elf-gcc, QEMU)
+# CELLA=path picks the cella binary; CELLA_BEFORE=path adds an older build to the same
+# interleaved rounds (the loop and trap programs) and reports after/before ratios.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-5}
 cella=${CELLA:-$top/build/cella}
+before=${CELLA_BEFORE:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 riscv64-unknown-elf-gcc -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles \
@@ -28,6 +31,7 @@ timed() { # wall-array cpu-array command...
 }
 insns=$(printf '%d' "0x$("$cella" vm --arch riscv64 --bios none --kernel "$tmp/b.elf")")
 cw=() cc=() qw=() qc=() tcw=() tcc=() tqw=() tqc=() ncw=() ncc=() nqw=() nqc=()
+bw=() bc=() tbw=() tbc=()
 for _ in $(seq "$rounds"); do
 	timed cw cc "$cella" vm --arch riscv64 --bios none --kernel "$tmp/b.elf"
 	timed qw qc qemu-system-riscv64 -M spike -bios none -nographic -kernel "$tmp/b.elf"
@@ -35,6 +39,10 @@ for _ in $(seq "$rounds"); do
 	timed tqw tqc qemu-system-riscv64 -M spike -bios none -nographic -kernel "$tmp/t.elf"
 	timed ncw ncc "$cella" vm --arch riscv64 --bios none --kernel "$tmp/null.elf"
 	timed nqw nqc qemu-system-riscv64 -M spike -bios none -nographic -kernel "$tmp/null.elf"
+	if [ -n "$before" ]; then
+		timed bw bc "$before" vm --arch riscv64 --bios none --kernel "$tmp/b.elf"
+		timed tbw tbc "$before" vm --arch riscv64 --bios none --kernel "$tmp/t.elf"
+	fi
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "guest instructions: $insns (counted by cella's minstret)"
@@ -51,3 +59,10 @@ awk -v n="$insns" -v cc="$(median "${cc[@]}")" -v qc="$(median "${qc[@]}")" \
 	printf "start-up (empty program, cpu): cella %.3f s, qemu %.3f s\n", nc, nq
 	printf "steady state without start-up: cella %.0f M instr/s, qemu %.0f M instr/s\n",
 		n / (cc - nc) / 1e6, n / (qc - nq) / 1e6 }'
+if [ -n "$before" ]; then
+	awk -v a="$(median "${cc[@]}")" -v b="$(median "${bc[@]}")" \
+	    -v ta="$(median "${tcc[@]}")" -v tb="$(median "${tbc[@]}")" 'BEGIN {
+		printf "before (CELLA_BEFORE): loop cpu %.3f s, traps cpu %.3f s\n", b, tb
+		printf "after/before cpu time: loop %.3f, traps %.3f (below 1: after is faster)\n",
+			a / b, ta / tb }'
+fi

@@ -169,12 +169,28 @@ static int vm_parse_trace(struct vm_config *cfg, const char *arg, struct cerr *e
 	return 0;
 }
 
+/* The address forms the GDB stub listens on (resolving a host name waits for the start). */
+static int vm_check_gdb(const char *spec, struct cerr *e)
+{
+	if (strncmp(spec, "unix:", 5) == 0 && spec[5])
+		return 0;
+	const char *colon = strncmp(spec, "tcp:", 4) == 0 ? strrchr(spec + 4, ':') : NULL;
+	char       *end;
+	if (colon && colon[1] && colon[1] != '-' && colon[1] != '+') {
+		errno = 0;
+		unsigned long port = strtoul(colon + 1, &end, 10);
+		if (!errno && !*end && port <= 65535)
+			return 0;
+	}
+	return cerr_usage(e, "vm: --gdb wants tcp:[HOST]:PORT or unix:PATH, not '%s'", spec);
+}
+
 int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e)
 {
 	static const struct option opts[] = {
 		{ "arch",         required_argument, NULL, 'a' },
 		{ "memory",       required_argument, NULL, 'm' },
-		{ "smp",          required_argument, NULL, 's' },
+		{ "smp",          required_argument, NULL, 'P' },
 		{ "bios",         required_argument, NULL, 'b' },
 		{ "kernel",       required_argument, NULL, 'k' },
 		{ "initrd",       required_argument, NULL, 'i' },
@@ -185,6 +201,7 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 		{ "rng",          no_argument,       NULL, 'r' },
 		{ "console-file", required_argument, NULL, 'c' },
 		{ "trace",        required_argument, NULL, 't' },
+		{ "gdb",          required_argument, NULL, 'g' },
 		{ 0 },
 	};
 	struct utsname u;
@@ -196,7 +213,7 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 	cfg->smp       = 1;
 	cfg->trace     = (struct vm_trace){ .hart = -1, .pc_hi = UINT64_MAX };
 
-	while ((c = getopt_long(argc, argv, ":m:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:sS", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (strcmp(optarg, "riscv64") && strcmp(optarg, "x86_64"))
@@ -207,7 +224,7 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 			if (vm_parse_size(optarg, &cfg->mem_bytes, e) < 0)
 				return -1;
 			break;
-		case 's': {
+		case 'P': {
 			char         *end;
 			unsigned long n = strtoul(optarg, &end, 10);
 			if (*end || n < 1 || n > 64 || optarg[0] == '-')
@@ -237,6 +254,13 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 			if (vm_parse_trace(cfg, optarg, e) < 0)
 				return -1;
 			break;
+		case 'g':
+			if (vm_check_gdb(optarg, e) < 0)
+				return -1;
+			cfg->gdb = optarg;
+			break;
+		case 's': cfg->gdb = "tcp::1234"; break; /* QEMU's -s (but on 127.0.0.1 only) */
+		case 'S': cfg->gdb_wait = true; break;
 		case ':':
 			return cerr_usage(e, "vm: option '%s' needs an argument", argv[optind - 1]);
 		default:
@@ -245,5 +269,7 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 	}
 	if (optind < argc)
 		return cerr_usage(e, "vm: unexpected argument '%s'", argv[optind]);
+	if (cfg->gdb_wait && !cfg->gdb)
+		return cerr_usage(e, "vm: -S waits for a debugger: add --gdb ADDRESS or -s");
 	return 0;
 }

@@ -109,6 +109,48 @@ static void illegal_instruction_trap(void)
 	CHECK_INT(hart->pc, 0);              /* mtvec is 0 after reset */
 }
 
+/* rv_hart_step, a debugger's stepi: one instruction each (4 or 2 bytes, a CSR write), a
+ * trap ends the step at the handler, a loop whose entries are decoded already still moves
+ * one instruction, and a pending interrupt is taken as a step of its own. */
+static void step_retires_exactly_one(void)
+{
+	const uint32_t p[] = {
+		ADDI(10, 0, 1), 0x05050505u /* c.addi a0, 1; c.addi a0, 1 */, CSRRW(0, 0x340, 10),
+		0x00000073u /* ecall */,
+	};
+	const uint32_t handler[] = { ADDI(11, 0, 7), ADDI(10, 10, 1), 0xffdff06fu /* jal -4 */ };
+	const uint64_t want_pc[] = { 4, 6, 8, 12, 0x100, 0x104, 0x108, 0x104, 0x108 };
+	const uint64_t want_n[]  = { 1, 1, 1, 1, 0,     1,     1,     1,     1 };
+	setup(p, 4, RAM_BASE);
+	memcpy(ram + 0x100, handler, sizeof(handler));
+	hart->mtvec = RAM_BASE + 0x100;
+	for (size_t i = 0; i < sizeof(want_pc) / sizeof(want_pc[0]); i++) {
+		uint64_t n = rv_hart_step(hart);
+		CHECK_INT(hart->pc, RAM_BASE + want_pc[i]);
+		CHECK_INT(n, want_n[i]);
+		if (i == 2)
+			CHECK_INT(hart->x[10], 3);
+		if (i == 3)
+			CHECK_INT(hart->mscratch, 3);
+	}
+	CHECK_INT(hart->mcause, 11);
+	CHECK_INT(hart->x[11], 7);
+	CHECK_INT(hart->x[10], 5);
+	rv_hart_run(hart, 1000); /* the loop's entries are valid now */
+	uint64_t a0 = hart->x[10], pc = hart->pc;
+	rv_hart_step(hart);
+	CHECK(hart->pc != pc);
+	CHECK_INT(hart->x[10], a0 + (pc == RAM_BASE + 0x104));
+	/* an interrupt pending and enabled: the step takes it and stops at the handler */
+	hart->mie = 1u << RV_IRQ_MSI;
+	hart->mstatus |= MS_MIE;
+	rv_hart_set_irq(hart, RV_IRQ_MSI, 1);
+	CHECK_INT(rv_hart_step(hart), 0);
+	CHECK_INT(hart->pc, RAM_BASE + 0x100);
+	CHECK_INT(hart->mcause, (1ull << 63) | RV_IRQ_MSI);
+	CHECK_INT(hart->x[11], 7);
+}
+
 static void *run_thread(void *arg)
 {
 	rv_hart_run(arg, 0);
@@ -281,6 +323,7 @@ int main(void)
 	RUN(runs_code_from_ram);
 	RUN(device_window_and_access_fault);
 	RUN(illegal_instruction_trap);
+	RUN(step_retires_exactly_one);
 	RUN(interrupt_from_another_thread);
 	RUN(two_harts_atomics);
 	RUN(mip_set_does_not_latch_device_lines);

@@ -123,6 +123,38 @@ static void trace_settings(void)
 	}
 }
 
+static void gdb_flags_follow_qemu(void)
+{
+	static struct vm_config cfg;
+	struct cerr             e;
+	char *a[] = { "vm", "--gdb", "tcp:127.0.0.1:4321", "-S", NULL };
+	char *b[] = { "vm", "-s", "--smp", "3", NULL };
+	char *c[] = { "vm", "--gdb", "unix:/tmp/gdb.sock", NULL };
+	char *d[] = { "vm", "-S", NULL };
+	char *bad[][4] = {
+		{ "vm", "--gdb", "1234", NULL }, { "vm", "--gdb", "tcp:localhost", NULL },
+		{ "vm", "--gdb", "tcp::65536", NULL }, { "vm", "--gdb", "tcp::-1", NULL },
+		{ "vm", "--gdb", "tcp::12ab", NULL }, { "vm", "--gdb", "unix:", NULL },
+	};
+
+	CHECK_INT(parse(&cfg, &e, a), 0);
+	CHECK_STR(cfg.gdb, "tcp:127.0.0.1:4321");
+	CHECK(cfg.gdb_wait);
+	CHECK_INT(parse(&cfg, &e, b), 0);
+	CHECK_STR(cfg.gdb, "tcp::1234");
+	CHECK(!cfg.gdb_wait);
+	CHECK_INT(cfg.smp, 3);
+	CHECK_INT(parse(&cfg, &e, c), 0);
+	CHECK_STR(cfg.gdb, "unix:/tmp/gdb.sock");
+	CHECK_INT(parse(&cfg, &e, d), -1); /* nothing would ever resume the CPUs */
+	CHECK(strstr(e.msg, "-S waits for a debugger") != NULL);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_INT(parse(&cfg, &e, bad[i]), -1);
+		CHECK(e.usage);
+		CHECK(strstr(e.msg, bad[i][2]) != NULL);
+	}
+}
+
 int main(void)
 {
 	check_suite = "unit/vm_config";
@@ -130,5 +162,6 @@ int main(void)
 	RUN(sizes_follow_qemu);
 	RUN(bad_flags_are_usage_errors);
 	RUN(trace_settings);
+	RUN(gdb_flags_follow_qemu);
 	return check_failed_count ? 1 : 0;
 }

@@ -246,6 +246,8 @@ static int x86_run(const struct vm_config *cfg_in, struct cerr *e)
 	struct vm_config        with_guest;
 	struct vm_guest_files   guest;
 
+	if (cfg->gdb)
+		return cerr_usage(e, "vm: --gdb, -s and -S work on --arch riscv64 only (so far)");
 	if (!cfg->kernel) {
 		if (vm_default_guest("x86_64", "bzImage", "scripts/build-x86-guest.sh", &guest,
 				     e) < 0)

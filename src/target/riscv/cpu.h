@@ -54,6 +54,7 @@ struct rv_pmp {
 
 struct rv_hart;
 struct rv_trace;
+struct rv_gdb_hart;
 
 /* How a hart reaches the rest of the machine: the board fills this in before running. */
 struct rv_hart_env {
@@ -90,6 +91,9 @@ struct rv_hart {
 	_Atomic uint32_t irq_lines;
 	_Atomic bool     stop;           /* ask rv_hart_run to return */
 	bool             wfi;
+	/* set while a debugger has breakpoints: every instruction without a valid decoded
+	 * entry is checked against them (target/riscv/gdb.c) */
+	struct rv_gdb_hart *dbg;
 
 	/* CSRs */
 	uint64_t mstatus, misa, medeleg, mideleg, mie, mip_sw; /* mip_sw: bits written by software */
@@ -142,6 +146,12 @@ void rv_hart_destroy(struct rv_hart *h);
 uint64_t rv_hart_run(struct rv_hart *h, uint64_t max_insns);
 
 void rv_hart_stop(struct rv_hart *h);
+
+/* A debugger's single step: take a pending interrupt (the hart then stands at the handler's
+ * first instruction) or retire exactly one instruction (a trap it raises leaves the hart at
+ * the handler). In WFI it first waits for an interrupt or rv_hart_stop(). Returns the
+ * instructions retired, 0 or 1. */
+uint64_t rv_hart_step(struct rv_hart *h);
 
 /* Raise (level 1) or lower an interrupt line, from any thread: irq is RV_IRQ_MSI, RV_IRQ_MTI,
  * RV_IRQ_MEI, RV_IRQ_SEI (the CLINT and PLIC drive these). Wakes the hart from WFI. */

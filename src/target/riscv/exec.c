@@ -7,6 +7,7 @@
  * and it is what the default build uses anyway. */
 #pragma GCC optimize("O2", "no-crossjumping")
 #include "target/riscv/exec.h"
+#include "target/riscv/gdb.h"
 #include "target/riscv/internal.h"
 #include "target/riscv/ops.h"
 
@@ -192,6 +193,9 @@ miss:
 		goto out;
 	d = &dc[(pc >> 1) & (RV_DCACHE_SIZE - 1)];
 	if (d->tag != (pc ^ gtag)) {
+		/* A breakpoint's instruction never gets a valid entry, so it always comes here. */
+		if (unlikely(h->dbg != NULL) && rv_gdb_break(h, pc))
+			goto out;
 		if ((pc & RV_PAGE_MASK) != page_va) { /* page_va 1: none */
 			struct rv_tlb *t = &h->tlb_x[(pc >> 12) & (RV_TLB_SIZE - 1)];
 			page_va = pc & RV_PAGE_MASK;

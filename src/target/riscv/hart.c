@@ -115,6 +115,21 @@ uint64_t rv_hart_run(struct rv_hart *h, uint64_t max_insns)
 	return total;
 }
 
+uint64_t rv_hart_step(struct rv_hart *h)
+{
+	if (h->wfi) {
+		rv_wfi_wait(h);
+		if (h->wfi)
+			return 0; /* stopped while waiting */
+	}
+	if (h->mie && rv_take_interrupt(h))
+		return 0;
+	/* With every entry invalid, the first instruction is decoded afresh and the one after
+	 * it misses too, which ends the block there (the budget is checked at misses). */
+	rv_dcache_flush(h);
+	return rv_exec_block(h, 1);
+}
+
 void rv_hart_stop(struct rv_hart *h)
 {
 	atomic_store(&h->stop, true);

@@ -16,6 +16,7 @@
 #include "hw/rtc/goldfish_rtc.h"
 #include "hw/virtio/devices.h"
 #include "target/riscv/cpu.h"
+#include "target/riscv/gdb.h"
 #include "target/riscv/htif.h"
 #include "target/riscv/trace.h"
 #include "target/riscv/virt.h"
@@ -52,6 +53,7 @@ struct rv_virt {
 	struct vm_signals   signals;
 	struct virtio_devices virtio;
 	bool               virtio_created;
+	struct rv_gdb     *gdb;              /* --gdb: the harts run under the stub's control */
 
 	pthread_mutex_t    exit_lock;
 	bool               exiting;

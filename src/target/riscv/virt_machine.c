@@ -19,6 +19,8 @@ static void virt_exit(struct rv_virt *v, int status)
 	if (!v->exiting) {
 		v->exiting     = true;
 		v->exit_status = status;
+		if (v->gdb)
+			rv_gdb_exit(v->gdb, status);
 		for (unsigned i = 0; i < v->n_harts; i++)
 			rv_hart_stop(v->hart[i]);
 	}
@@ -77,7 +79,13 @@ static void hart_irq(void *opaque, unsigned num, int level)
 
 static void *virt_hart_thread(void *opaque)
 {
-	rv_hart_run(opaque, 0);
+	struct rv_hart *h = opaque;
+	struct rv_virt *v = h->env.opaque;
+
+	if (v->gdb)
+		rv_gdb_hart_thread(v->gdb, (unsigned)h->hartid);
+	else
+		rv_hart_run(h, 0);
 	return NULL;
 }
 
@@ -99,6 +107,25 @@ static int virt_trace_open(struct rv_virt *v, const struct vm_trace *t, struct c
 		.pc_hi = t->pc_hi,
 	};
 	pthread_mutex_init(&v->trace.lock, NULL);
+	return 0;
+}
+
+static void virt_gdb_kill(void *opaque)
+{
+	fprintf(stderr, "cella: the debugger ended the machine\n");
+	virt_exit(opaque, 0);
+}
+
+/* Listen before anything runs, so an address in use is an error at start. */
+static int virt_gdb_open(struct rv_virt *v, const struct vm_config *cfg, struct cerr *e)
+{
+	if (!cfg->gdb)
+		return 0;
+	if (rv_gdb_open(&v->gdb, cfg->gdb, cfg->gdb_wait, v->hart, v->n_harts, virt_gdb_kill, v,
+			e) < 0)
+		return -1;
+	fprintf(stderr, "cella: gdb stub on %s%s\n", rv_gdb_address(v->gdb),
+		cfg->gdb_wait ? "; waiting for the debugger" : "");
 	return 0;
 }
 
@@ -206,6 +233,7 @@ static int virt_build(struct rv_virt *v, const struct vm_config *cfg, struct cer
 
 static void virt_teardown(struct rv_virt *v)
 {
+	rv_gdb_close(v->gdb); /* its thread reads the harts: before they go */
 	vm_signals_end(&v->signals);
 	term_stop(&v->term);
 	if (v->virtio_created)
@@ -242,11 +270,12 @@ static int virt_run(const struct vm_config *cfg, struct cerr *e)
 	pthread_mutex_init(&v->exit_lock, NULL);
 	/* before any thread exists (the devices' timers start in virt_build) */
 	vm_signals_block(&v->signals);
-	if (virt_build(v, cfg, e) < 0)
+	if (virt_build(v, cfg, e) < 0 || virt_gdb_open(v, cfg, e) < 0)
 		goto out;
 	if (virtio_devices_start(&v->virtio, e) < 0 ||
 	    term_start(&v->term, STDIN_FILENO, virt_uart_input, virt_quit, v, e) < 0 ||
-	    vm_signals_watch(&v->signals, virt_signalled, v, e) < 0)
+	    vm_signals_watch(&v->signals, virt_signalled, v, e) < 0 ||
+	    (v->gdb && rv_gdb_start(v->gdb, e) < 0))
 		goto out;
 	for (; started < v->n_harts; started++) {
 		int err = pthread_create(&v->thread[started], NULL, virt_hart_thread, v->hart[started]);
