@@ -15,7 +15,7 @@ QEMU=$(command -v qemu-system-riscv64)
 
 rv_build() { # source elf [cc flags]
 	local src=$1 elf=$2; shift 2
-	"$CC" -march=rv64gc_zba_zbb_zbs -mabi=lp64d -nostdlib -nostartfiles "$@" \
+	"$CC" -march=rv64gc_zba_zbb_zbc_zbs -mabi=lp64d -nostdlib -nostartfiles "$@" \
 		-T "$CELLA_TOP/tests/riscv/link.ld" -I "$CELLA_TOP/tests/riscv" "$src" -o "$elf" 2>"$tmp/cc.err"
 }
 rv_cella() { timeout 60 "$CELLA" vm --arch riscv64 --bios none --kernel "$@"; }

@@ -104,6 +104,10 @@ static inline void rv_dcache_flush(struct rv_hart *h)
 /* decode.c */
 void rv_decode(struct rv_dec *d, uint32_t bits);
 
+/* clmul.c: the 128-bit carry-less product of a and b (Zbc); returns the low half */
+uint64_t rv_clmul(uint64_t a, uint64_t b, uint64_t *hi);
+uint64_t rv_clmul_soft(uint64_t a, uint64_t b, uint64_t *hi); /* without the host instruction */
+
 /* fpu.c: one F/D instruction (not loads/stores); false = illegal instruction */
 bool rv_fp_exec(struct rv_hart *h, uint32_t insn);
 
