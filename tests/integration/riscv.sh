@@ -45,6 +45,9 @@ for src in "$CELLA_TOP"/tests/riscv/*.S; do
 	fi
 done
 
+# htif.S passes at its first tohost write; the UART output after it must never happen
+expect_eq htif-ends-at-first-write "$(cat "$tmp/htif.out" 2>/dev/null)" ""
+
 if [ -n "$QEMU" ] && [ -f "$tmp/fpdiff.elf" ]; then
 	rv_qemu "$tmp/fpdiff.elf" >"$tmp/fpdiff.qemu" 2>/dev/null
 	lines=$(wc -l <"$tmp/fpdiff.qemu")
@@ -111,6 +114,8 @@ if [ -n "${QEMU:-}" ]; then
 	expect_eq qemu-agrees-failed-test-exit "$rc" 7
 fi
 expect_match failed-test-names-number "$(cat "$tmp/report.err")" 'test 7 failed'
+# fail writes tohost in a loop: the run ends at the first write, which is reported once
+expect_eq failed-test-reported-once "$(grep -c 'failed' "$tmp/report.err")" 1
 expect_eq htif-console-output "$out" "hi"
 
 # Bad input: clear errors, never a crash.

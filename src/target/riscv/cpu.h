@@ -60,8 +60,9 @@ struct rv_hart_env {
 	const struct bus *bus;          /* everything else; outside both = access fault */
 	uint64_t        (*time)(void *opaque);   /* the platform timer (mtime), 10 MHz */
 	void             *opaque;
-	/* A store to physical [watch_lo, watch_hi) calls watch() after it is done (HTIF tohost);
-	 * the watched page never enters the store TLB. */
+	/* A store to physical [watch_lo, watch_hi) calls watch() after it is done (HTIF tohost)
+	 * and ends the hart's block, so a watch that stops the hart stops it at that store; the
+	 * watched page never enters the store TLB. */
 	uint64_t          watch_lo, watch_hi;
 	void            (*watch)(void *opaque, struct rv_hart *h, uint64_t pa);
 };

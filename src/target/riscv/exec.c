@@ -136,7 +136,8 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 		NEXT;                                                                          \
 	} while (0)
 /* A store that hits the TLB cannot touch code (code pages never enter the store TLB), so
- * only the slow path may have moved the generation. */
+ * only the slow path may have moved the generation, or ended the block (a watched store:
+ * HTIF's tohost may have stopped the machine). */
 #define STORE(size)                                                                            \
 	do {                                                                                   \
 		uint64_t       va_ = RS1 + IMM;                                                \
@@ -149,6 +150,10 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 		if (unlikely(!rv_store_slow(h, va_, size, RS2, &f)))                           \
 			goto fault;                                                            \
 		RELOAD_GEN();                                                                  \
+		if (unlikely(h->block_end)) {                                                  \
+			pc += LEN;                                                             \
+			goto out;                                                              \
+		}                                                                              \
 		NEXT;                                                                          \
 	} while (0)
 #define BRANCH(cond)                                                                           \

@@ -320,8 +320,10 @@ static bool rv_phys_store(struct rv_hart *h, uint64_t pa, unsigned size, uint64_
 	if (p) {
 		memcpy(p, &val, size);
 		rv_code_written(h, p);
-		if (h->env.watch && pa < h->env.watch_hi && pa + size > h->env.watch_lo)
+		if (h->env.watch && pa < h->env.watch_hi && pa + size > h->env.watch_lo) {
 			h->env.watch(h->env.opaque, h, pa);
+			h->block_end = true; /* the watch may have stopped the hart: look now */
+		}
 		return true;
 	}
 	return h->env.bus && bus_write(h->env.bus, pa, size, val);
