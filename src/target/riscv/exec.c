@@ -124,7 +124,7 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 	do {                                                                                   \
 		uint64_t       va_ = RS1 + IMM;                                                \
 		struct rv_tlb *t_  = &h->tlb_r[(va_ >> 12) & (RV_TLB_SIZE - 1)];              \
-		if (likely(t_->tag == (va_ & (RV_PAGE_MASK | (size - 1))))) {                  \
+		if (likely(t_->tag == RV_TLB_TAG(va_, size))) {                                \
 			uint64_t w_ = 0;                                                       \
 			memcpy(&w_, (const void *)(uintptr_t)(va_ + t_->addend), size);        \
 			RD = ({ uint64_t v_ = w_; (void)v_; expr; });                          \
@@ -142,7 +142,7 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 	do {                                                                                   \
 		uint64_t       va_ = RS1 + IMM;                                                \
 		struct rv_tlb *t_  = &h->tlb_w[(va_ >> 12) & (RV_TLB_SIZE - 1)];              \
-		if (likely(t_->tag == (va_ & (RV_PAGE_MASK | (size - 1))))) {                  \
+		if (likely(t_->tag == RV_TLB_TAG(va_, size))) {                                \
 			uint64_t w_ = RS2;                                                     \
 			memcpy((void *)(uintptr_t)(va_ + t_->addend), &w_, size);              \
 			NEXT;                                                                  \

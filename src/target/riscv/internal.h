@@ -48,6 +48,12 @@ enum rv_access { RV_ACC_R = 0, RV_ACC_W = 1, RV_ACC_X = 2 };
 
 #define RV_PAGE_MASK (~(uint64_t)0xfff)
 
+/* What a TLB entry's tag must equal for an access of size bytes at va, looked up at va's
+ * index: the page of its last byte. One compare then takes any access within a page, aligned
+ * or not (Linux probes misaligned speed and uses them when fast); one that crosses into the
+ * next page never hits, because that page's entry sits at the next index. */
+#define RV_TLB_TAG(va, size) (((va) + (size) - 1) & RV_PAGE_MASK)
+
 /* A pending exception: cause and tval, set by the slow paths before they return false. */
 struct rv_fault {
 	uint64_t cause, tval;
@@ -115,7 +121,7 @@ static inline bool rv_load(struct rv_hart *h, uint64_t va, unsigned size, uint64
 			   struct rv_fault *f)
 {
 	struct rv_tlb *t = &h->tlb_r[(va >> 12) & (RV_TLB_SIZE - 1)];
-	if (likely(t->tag == (va & (RV_PAGE_MASK | (size - 1))))) {
+	if (likely(t->tag == RV_TLB_TAG(va, size))) {
 		const void *p = (const void *)(uintptr_t)(va + t->addend);
 		switch (size) {
 		case 1: *val = *(const uint8_t *)p; break;
@@ -132,7 +138,7 @@ static inline bool rv_store(struct rv_hart *h, uint64_t va, unsigned size, uint6
 			    struct rv_fault *f)
 {
 	struct rv_tlb *t = &h->tlb_w[(va >> 12) & (RV_TLB_SIZE - 1)];
-	if (likely(t->tag == (va & (RV_PAGE_MASK | (size - 1))))) {
+	if (likely(t->tag == RV_TLB_TAG(va, size))) {
 		void *p = (void *)(uintptr_t)(va + t->addend);
 		switch (size) {
 		case 1: *(uint8_t *)p = (uint8_t)val; break;

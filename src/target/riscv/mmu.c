@@ -336,7 +336,8 @@ bool rv_load_slow(struct rv_hart *h, uint64_t va, unsigned size, uint64_t *val, 
 
 	if ((va & 0xfff) + size > 4096) {
 		/* misaligned across two pages: one byte at a time (a misaligned access within a
-		 * page takes the normal path below; misaligned accesses never trap) */
+		 * page takes the normal path below, and the TLB hit from then on; misaligned
+		 * accesses never trap) */
 		uint64_t v = 0;
 		for (unsigned i = 0; i < size; i++) {
 			uint64_t b;
@@ -444,6 +445,8 @@ void *rv_atomic_ptr(struct rv_hart *h, uint64_t va, unsigned size, enum rv_acces
 	int      priv = rv_data_priv(h);
 	uint64_t pa;
 	unsigned i    = (unsigned)(va >> 12) & (RV_TLB_SIZE - 1);
+	/* not RV_TLB_TAG: tags are page addresses, so a misaligned va never matches this and
+	 * reaches the misaligned check below (atomics must not be misaligned) */
 	uint64_t want = va & (RV_PAGE_MASK | (size - 1));
 
 	/* An aligned address whose page is in the load TLB (and for a write in the store TLB
