@@ -23,6 +23,7 @@ enum rv_priv { RV_PRIV_U = 0, RV_PRIV_S = 1, RV_PRIV_M = 3 };
 #define RV_CODE_SUPER  8
 #define RV_DCACHE_PAGES (RV_DCACHE_SIZE / 2048) /* groups of slots one 4 KiB page maps to */
 #define RV_GROUP_PAGES 4
+#define RV_TRIGGERS    4 /* Sdtrig address-match triggers */
 
 struct rv_tlb {
 	uint64_t  tag;     /* virtual page address; all ones = empty (no access ever matches) */
@@ -128,6 +129,11 @@ struct rv_hart {
 		uint64_t vpage[RV_GROUP_PAGES];
 		int      n;
 	} group[RV_DCACHE_PAGES];
+
+	/* Sdtrig (trigger.c): the selected trigger, each one's tdata1/tdata2, and which kinds of
+	 * access (RV_TRIG_* bits) some trigger watches in some mode */
+	uint64_t      tselect, tdata1[RV_TRIGGERS], tdata2[RV_TRIGGERS];
+	unsigned      trig_armed;
 };
 
 /* Reset a hart (caller allocated, e.g. with calloc): M-mode at pc, registers zero. env->mem

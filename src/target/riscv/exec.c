@@ -197,6 +197,11 @@ miss:
 		goto out;
 	d = &dc[(pc >> 1) & (RV_DCACHE_SIZE - 1)];
 	if (d->tag != (pc ^ gtag)) {
+		/* an execute trigger fires before the fetch; code it matches is never cached
+		 * (arming one moves the generation), so valid entries need no check */
+		bool cache = true;
+		if (unlikely(h->trig_armed & RV_TRIG_X) && rv_trig_fetch(h, pc, &cache, &f))
+			goto fetch_fault;
 		if ((pc & RV_PAGE_MASK) != page_va) { /* page_va 1: none */
 			struct rv_tlb *t = &h->tlb_x[(pc >> 12) & (RV_TLB_SIZE - 1)];
 			page_va = pc & RV_PAGE_MASK;
@@ -239,7 +244,7 @@ miss:
 			rv_decode(d, bits);
 			d->handler = d->len == 4 ? dispatch4[d->op] : dispatch2[d->op];
 		}
-		d->tag = pc ^ gtag;
+		d->tag = cache ? pc ^ gtag : 0;
 	}
 	n++;
 	goto *d->handler;

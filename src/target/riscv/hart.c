@@ -43,6 +43,7 @@ int rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hart
 	h->stimecmp = UINT64_MAX;
 	h->n_tlb_used = -1; /* the first flush clears everything */
 	rv_tlb_flush(h);
+	rv_trig_reset(h);
 	return 0;
 }
 

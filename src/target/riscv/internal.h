@@ -17,7 +17,9 @@ enum rv_exc {
 	RV_EXC_IPAGE = 12, RV_EXC_LPAGE = 13, RV_EXC_SPAGE = 15,
 };
 
-enum rv_access { RV_ACC_R = 0, RV_ACC_W = 1, RV_ACC_X = 2 };
+/* RV_ACC_AMO only for rv_atomic_ptr: a write for translation and PMP, a load and a store for
+ * triggers (an SC is a store only) */
+enum rv_access { RV_ACC_R = 0, RV_ACC_W = 1, RV_ACC_X = 2, RV_ACC_AMO = 3 };
 
 /* mstatus fields */
 #define MS_SIE   (1ull << 1)
@@ -106,6 +108,22 @@ static inline void rv_dcache_flush(struct rv_hart *h)
 	if (unlikely(h->dcache_gen >= (1u << 15) - 4))
 		rv_dcache_reset(h); /* before the generation wraps onto old entries */
 }
+
+/* trigger.c: Sdtrig. An armed trigger's pages never enter the load/store TLBs (rv_tlb_fill
+ * asks rv_trig_page) and code it matches never stays in the decode cache (exec.c asks
+ * rv_trig_fetch on a miss), so the slow paths are where triggers are checked. */
+enum { RV_TRIG_LD = 1, RV_TRIG_ST = 2, RV_TRIG_X = 4 }; /* mcontrol's load/store/execute bits */
+void rv_trig_reset(struct rv_hart *h);
+bool rv_trig_csr_read(struct rv_hart *h, unsigned csr, uint64_t *v);
+bool rv_trig_csr_write(struct rv_hart *h, unsigned csr, uint64_t v);
+/* true: a trigger fires at pc (*f is the breakpoint); *cacheable false: one matches pc, so
+ * its decoded entry must not stay valid */
+bool rv_trig_fetch(struct rv_hart *h, uint64_t pc, bool *cacheable, struct rv_fault *f);
+/* true: a load and/or store trigger (kinds) fires on [va, va + size); *f is the breakpoint */
+bool rv_trig_access(struct rv_hart *h, uint64_t va, unsigned size, unsigned kinds,
+		    struct rv_fault *f);
+/* whether a trigger of `kind` enabled in the current mode may match in this 4 KiB page */
+bool rv_trig_page(const struct rv_hart *h, uint64_t page, unsigned kind);
 
 /* decode.c */
 void rv_decode(struct rv_dec *d, uint32_t bits);
