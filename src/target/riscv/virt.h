@@ -35,7 +35,8 @@
 
 struct rv_virt_fdt_params {
 	unsigned    n_harts;
-	const char *isa;          /* riscv,isa of every hart, e.g. "rv64imafdc_zicsr_zifencei" */
+	const char *isa;          /* riscv,isa of every hart, e.g. "rv64imafdc_zicsr_zifencei";
+				   * riscv,isa-base and -extensions are derived from it */
 	const char *mmu_type;     /* "riscv,sv39" or "riscv,sv48" */
 	uint64_t    ram_bytes;
 	const char *bootargs;     /* NULL: no bootargs property */
