@@ -1,6 +1,6 @@
 /* Unit tests for the virt board's device tree (src/target/riscv/virt_fdt.c), read back with
  * libfdt the way OpenSBI and Linux read it: layout, the ISA in both of Linux's forms (and
- * against misa). */
+ * against misa), the rng-seed. */
 #include <libfdt.h>
 #include <stdlib.h>
 
@@ -148,6 +148,33 @@ static void fdt_isa_lists_match_misa(void)
 	CHECK_INT(rv_virt_fdt_build(blob, sizeof(blob), &p, &e), -1);
 }
 
+/* /chosen/rng-seed: 64 bytes, the caller's when given, else fresh from getrandom() each time */
+static void fdt_rng_seed(void)
+{
+	struct rv_virt_fdt_params p = { .n_harts = 1, .isa = "rv64imac", .mmu_type = "riscv,sv39",
+					.ram_bytes = 64ull << 20 };
+	static uint8_t other[64 * 1024];
+	uint8_t        fixed[VIRT_RNG_SEED_BYTES];
+	struct cerr    e;
+	int            len, len2;
+
+	CHECK_INT(rv_virt_fdt_build(blob, sizeof(blob), &p, &e), 0);
+	CHECK_INT(rv_virt_fdt_build(other, sizeof(other), &p, &e), 0);
+	const uint8_t *a = fdt_getprop(blob, fdt_path_offset(blob, "/chosen"), "rng-seed", &len);
+	const uint8_t *b = fdt_getprop(other, fdt_path_offset(other, "/chosen"), "rng-seed", &len2);
+	CHECK(a && b);
+	CHECK_INT(len, 64);
+	CHECK_INT(len2, 64);
+	CHECK(memcmp(a, b, 64) != 0);
+
+	for (unsigned i = 0; i < sizeof(fixed); i++)
+		fixed[i] = (uint8_t)(i * 7 + 1);
+	p.rng_seed = fixed;
+	CHECK_INT(rv_virt_fdt_build(blob, sizeof(blob), &p, &e), 0);
+	a = fdt_getprop(blob, fdt_path_offset(blob, "/chosen"), "rng-seed", &len);
+	CHECK(a && len == 64 && memcmp(a, fixed, 64) == 0);
+}
+
 int main(void)
 {
 	check_suite = "unit/riscv_fdt";
@@ -155,5 +182,6 @@ int main(void)
 	RUN(fdt_without_initrd_or_bootargs);
 	RUN(fdt_too_small_buffer_is_an_error);
 	RUN(fdt_isa_lists_match_misa);
+	RUN(fdt_rng_seed);
 	return check_failed_count ? 1 : 0;
 }

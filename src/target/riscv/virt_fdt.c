@@ -4,6 +4,7 @@
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "target/riscv/virt.h"
 
@@ -235,6 +236,14 @@ int rv_virt_fdt_build(void *buf, size_t size, const struct rv_virt_fdt_params *p
 	FDT_TRY(fdt_property_string(fdt, "model", "riscv-virtio,cella"));
 
 	FDT_TRY(fdt_begin_node(fdt, "chosen"));
+	/* entropy for the guest's crng from the first instant, as QEMU gives (Linux would wait
+	 * for its own jitter collection otherwise, ~30 s here) */
+	uint8_t seed[VIRT_RNG_SEED_BYTES];
+	if (p->rng_seed)
+		memcpy(seed, p->rng_seed, sizeof(seed));
+	else if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+		return cerr_set(e, errno, "riscv virt: device tree: getrandom for rng-seed");
+	FDT_TRY(fdt_property(fdt, "rng-seed", seed, sizeof(seed)));
 	if (p->initrd_end > p->initrd_start) {
 		FDT_TRY(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start));
 		FDT_TRY(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_end));
