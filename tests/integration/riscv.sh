@@ -120,6 +120,16 @@ expect_match failed-test-names-number "$(cat "$tmp/report.err")" 'test 7 failed'
 expect_eq failed-test-reported-once "$(grep -c 'failed' "$tmp/report.err")" 1
 expect_eq htif-console-output "$out" "hi"
 
+# -m beyond the host's memory: one warning line, and the guest runs as asked (RAM is taken
+# lazily); within it, no warning
+big=$(( $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) / 1024 * 2 + 1024 ))M
+err=$(rv_cella "$tmp/htif.elf" -m "$big" 2>&1 >/dev/null); rc=$?
+expect_eq big-memory-runs "$rc" 0
+expect_match big-memory-warns "$err" '^cella: warning: vm: -m [0-9]+ MiB is more than the [0-9]+ MiB this host has available'
+expect_eq big-memory-one-line "$(printf '%s\n' "$err" | grep -c .)" 1
+err=$(rv_cella "$tmp/htif.elf" -m 64M 2>&1 >/dev/null)
+expect_eq small-memory-quiet "$err" ""
+
 # Bad input: clear errors, never a crash.
 head -c 100 "$tmp/rv64i.elf" >"$tmp/trunc.elf"
 err=$(rv_cella "$tmp/trunc.elf" 2>&1); rc=$?
