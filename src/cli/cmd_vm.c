@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "cli/cli.h"
 #include "vm/config.h"
 #include "vm/machine.h"
@@ -19,6 +20,14 @@ static int vm_run(const struct cli_globals *g, int argc, char **argv, struct cer
 	}
 	if (vm_config_parse(&cfg, argc, argv, e) < 0)
 		return -1;
+	/* guest RAM is reserved lazily, so a size beyond the host's only fails once the guest
+	 * touches it (the host swaps or kills cella): say so, but run as asked, as QEMU does */
+	uint64_t    host;
+	struct cerr he;
+	if (vm_host_memory("/proc/meminfo", &host, &he) == 0 && cfg.mem_bytes > host)
+		log_warn("vm: -m %llu MiB is more than the %llu MiB this host has available; the "
+			 "guest may be killed or the host swap once the guest uses it",
+			 (unsigned long long)(cfg.mem_bytes >> 20), (unsigned long long)(host >> 20));
 	const struct vm_machine *m = vm_machine_find(cfg.arch);
 	if (!m)
 		return cerr_set(e, 0, "vm: this build of cella has no %s machine", cfg.arch);

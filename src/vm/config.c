@@ -7,6 +7,9 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "base/cleanup.h"
+#include "base/file.h"
+
 int vm_parse_size(const char *text, uint64_t *bytes, struct cerr *e)
 {
 	char              *end;
@@ -32,6 +35,41 @@ int vm_parse_size(const char *text, uint64_t *bytes, struct cerr *e)
 	if (v == 0 || v > (UINT64_MAX >> shift))
 		return cerr_usage(e, "vm: memory size '%s' is out of range", text);
 	*bytes = (uint64_t)v << shift;
+	return 0;
+}
+
+/* The value in kB of a "Name:   123 kB" line of meminfo, or -1 without one. */
+static long long meminfo_kb(const char *text, const char *name)
+{
+	size_t      len  = strlen(name);
+	const char *line = text;
+
+	while (line) {
+		if (strncmp(line, name, len) == 0 && line[len] == ':') {
+			char     *end;
+			long long v = strtoll(line + len + 1, &end, 10);
+			return end == line + len + 1 || v < 0 ? -1 : v;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return -1;
+}
+
+int vm_host_memory(const char *meminfo, uint64_t *bytes, struct cerr *e)
+{
+	cleanup_free char *text = NULL;
+	size_t             len;
+
+	if (file_read_all(meminfo, &text, &len, e) < 0)
+		return -1;
+	long long kb = meminfo_kb(text, "MemAvailable");
+	if (kb < 0)
+		kb = meminfo_kb(text, "MemTotal"); /* kernels before 3.14 */
+	if (kb < 0)
+		return cerr_set(e, ENOENT, "%s: neither MemAvailable nor MemTotal", meminfo);
+	*bytes = (uint64_t)kb << 10;
 	return 0;
 }
 

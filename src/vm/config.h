@@ -67,6 +67,10 @@ struct vm_config {
 /* Parse `cella vm` options (argv[0] is the command name). Usage errors are cerr_usage(). */
 int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e);
 
+/* How much memory the host can give a guest: MemAvailable of a meminfo file ("/proc/meminfo"),
+ * or MemTotal where the kernel has no MemAvailable. */
+int vm_host_memory(const char *meminfo, uint64_t *bytes, struct cerr *e);
+
 /* "256M", "1G", "512" (MiB, as QEMU reads a bare number), "65536K". */
 int vm_parse_size(const char *text, uint64_t *bytes, struct cerr *e);
 

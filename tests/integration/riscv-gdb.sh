@@ -156,7 +156,7 @@ expect_eq stepi-one-insn "$(val "$o" stepi-at-limit)" 1
 expect_eq stepi-executed "$(val "$o" stepi-s1)" 2
 expect_eq stepi-others-stay-stopped "$(val "$o" step-others-stay)" 1
 expect_eq memory-read "$(val "$o" data)" 0x1122334455667788
-expect_eq csr-misa "$(val "$o" misa)" 0x800000000014112d
+expect_eq csr-misa "$(val "$o" misa)" 0x800000000014112f
 expect_eq csr-mtvec "$(val "$o" mtvec-is-handler)" 1
 expect_eq patched-code-runs "$(val "$o" patched-s1)" 3
 expect_eq step-4-byte-insn "$(val "$o" step-4-bytes)" 4

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write a random RV64IMC+Zba/Zbb/Zbs instruction sequence as a bare-metal test whose output
+"""Write a random RV64IMC+Zba/Zbb/Zbc/Zbs instruction sequence as a bare-metal test whose output
 (every register after the run, in hex over HTIF) is compared between cella and QEMU.
 With a third argument "fp", the sequence is F/D instructions on random and special values in
 random rounding modes, and fflags is dumped too.
@@ -17,7 +17,7 @@ rr = ["add", "sub", "sll", "slt", "sltu", "xor", "srl", "sra", "or", "and", "add
       "sllw", "srlw", "sraw", "mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu",
       "mulw", "divw", "divuw", "remw", "remuw", "sh1add", "sh2add", "sh3add", "add.uw",
       "sh1add.uw", "sh2add.uw", "sh3add.uw", "andn", "orn", "xnor", "max", "maxu", "min", "minu",
-      "rol", "ror", "rolw", "rorw", "bclr", "bext", "binv", "bset"]
+      "rol", "ror", "rolw", "rorw", "bclr", "bext", "binv", "bset", "clmul", "clmulh", "clmulr"]
 ri = ["addi", "slti", "sltiu", "xori", "ori", "andi", "addiw"]
 sh = ["slli", "srli", "srai", "rori", "bclri", "bexti", "binvi", "bseti", "slli.uw"]
 shw = ["slliw", "srliw", "sraiw", "roriw"]

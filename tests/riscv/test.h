@@ -1,5 +1,7 @@
 /* A tiny test framework for bare-metal RISC-V tests (cella's own; the riscv-tests convention
- * of reporting through HTIF tohost): gp holds the current test number; `fail` reports it. */
+ * of reporting through HTIF tohost): gp holds the current test number; `fail` reports it.
+ * pass and fail write tohost again and again, as the official suites do: the run must end at
+ * the first write (and report once). */
 #define TESTNUM gp
 
 #define PRINT_CHAR(c) li t5, 0x0101000000000000 | (c); la t4, tohost; sd t5, 0(t4)
@@ -18,11 +20,11 @@ _start:                                                                \
 default_trap:                                                          \
 	j fail;                                                        \
 pass:                                                                  \
-	li t0, 1; la t1, tohost; sd t0, 0(t1);                         \
-1:	j 1b;                                                          \
+	li t0, 1; la t1, tohost;                                       \
+1:	sd t0, 0(t1); j 1b;                                            \
 fail:                                                                  \
-	slli t0, TESTNUM, 1; ori t0, t0, 1; la t1, tohost; sd t0, 0(t1); \
-1:	j 1b;                                                          \
+	slli t0, TESTNUM, 1; ori t0, t0, 1; la t1, tohost;             \
+1:	sd t0, 0(t1); j 1b;                                            \
 test_main:
 
 #define RVTEST_END                                                     \

@@ -1,4 +1,5 @@
-# Zba, Zbb, Zbs: address generation, basic bit manipulation, single-bit instructions.
+# Zba, Zbb, Zbc, Zbs: address generation, basic bit manipulation, carry-less multiplication,
+# single-bit instructions.
 #include "test.h"
 RVTEST_BEGIN
 	TEST_RR(2, sh1add, 7, 2, 3)
@@ -44,4 +45,16 @@ RVTEST_BEGIN
 	TEST_RI(38, binvi, 1, 0, 0)
 	TEST_RR(39, bset, 0x100, 0, 8)
 	TEST_RI(40, bseti, 0x8000000000000000, 0, 63)
+	TEST_RR(41, clmul, 0xf, 3, 5)
+	TEST_RR(42, clmul, 0x1f31f87ebb8c810f, 0x1234567890abcdef, 0xfedcba0987654321)
+	TEST_RR(43, clmulh, 0x0e038d8eab3af47a, 0x1234567890abcdef, 0xfedcba0987654321)
+	TEST_RR(44, clmulr, 0x1c071b1d5675e8f4, 0x1234567890abcdef, 0xfedcba0987654321)
+	TEST_RR(45, clmul, 0x5555555555555555, -1, -1)
+	TEST_RR(46, clmulh, 0x5555555555555555, -1, -1)
+	TEST_RR(47, clmulr, 0xaaaaaaaaaaaaaaaa, -1, -1)
+	TEST_RR(48, clmul, 0, 0x8000000000000000, 0x8000000000000000)
+	TEST_RR(49, clmulh, 0x4000000000000000, 0x8000000000000000, 0x8000000000000000)
+	TEST_RR(50, clmulr, 0x8000000000000000, 0x8000000000000000, 0x8000000000000000)
+	/* rd = rs1 = rs2: the sources are read before the result is written */
+	li TESTNUM, 51; li a1, 3; clmul a1, a1, a1; li t2, 5; bne a1, t2, fail
 RVTEST_END

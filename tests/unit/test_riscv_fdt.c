@@ -1,9 +1,12 @@
 /* Unit tests for the virt board's device tree (src/target/riscv/virt_fdt.c), read back with
- * libfdt the way OpenSBI and Linux read it. */
+ * libfdt the way OpenSBI and Linux read it: layout, the ISA in both of Linux's forms (and
+ * against misa), the rng-seed. */
 #include <libfdt.h>
+#include <stdlib.h>
 
 #include "check.h"
 #include "target/riscv/virt.h"
+#include "target/riscv/virt_board.h"
 
 static uint8_t blob[64 * 1024];
 
@@ -100,11 +103,85 @@ static void fdt_too_small_buffer_is_an_error(void)
 	CHECK_INT(rv_virt_fdt_build(blob, sizeof(blob), &p, &e), -1);
 }
 
+/* The board's ISA as riscv,isa, riscv,isa-base and riscv,isa-extensions, and the single
+ * letters exactly misa's (but S and U, privilege modes, and B, which zba/zbb/zbs spell). */
+static void fdt_isa_lists_match_misa(void)
+{
+	struct rv_virt_fdt_params p = { .n_harts = 1, .isa = RV_VIRT_ISA, .mmu_type = "riscv,sv48",
+					.ram_bytes = 64ull << 20 };
+	struct cerr e;
+	int         len;
+
+	CHECK_INT(rv_virt_fdt_build(blob, sizeof(blob), &p, &e), 0);
+	CHECK_STR(prop_str(blob, "/cpus/cpu@0", "riscv,isa"), RV_VIRT_ISA);
+	CHECK_STR(prop_str(blob, "/cpus/cpu@0", "riscv,isa-base"), "rv64i");
+	const char *ext = fdt_getprop(blob, fdt_path_offset(blob, "/cpus/cpu@0"),
+				      "riscv,isa-extensions", &len);
+	static const char want[] = "i\0m\0a\0f\0d\0c\0zicntr\0zicsr\0zifencei\0zihintpause\0"
+				   "zicclsm\0zba\0zbb\0zbc\0zbs\0sdtrig\0sstc";
+	CHECK(ext != NULL);
+	CHECK_INT(len, sizeof(want));
+	CHECK(memcmp(ext, want, sizeof(want)) == 0);
+
+	struct rv_hart *h = calloc(1, sizeof(*h));
+	uint8_t         ram[4096];
+	struct guest_mem mem = { 0 };
+	CHECK(h != NULL);
+	CHECK_INT(guest_mem_add(&mem, 0x80000000, sizeof(ram), ram, &e), 0);
+	struct rv_hart_env env = { .mem = &mem };
+	CHECK_INT(rv_hart_init(h, &env, 0, 0x80000000, &e), 0);
+	uint64_t letters = 0;
+	for (const char *q = ext; q < ext + len; q += strlen(q) + 1)
+		if (q[1] == '\0')
+			letters |= 1ull << (q[0] - 'a');
+	uint64_t misa = h->misa & ((1ull << 26) - 1);
+	rv_hart_destroy(h);
+	free(h);
+	CHECK_INT(misa & ~(1ull << ('s' - 'a') | 1ull << ('u' - 'a') | 1ull << ('b' - 'a')), letters);
+	CHECK(misa & (1ull << ('b' - 'a')));
+	CHECK(strstr(RV_VIRT_ISA, "_zba_zbb_") && strstr(RV_VIRT_ISA, "_zbs"));
+
+	p.isa = "rv32imac";
+	CHECK_INT(rv_virt_fdt_build(blob, sizeof(blob), &p, &e), -1);
+	CHECK(strstr(e.msg, "rv32imac") != NULL);
+	p.isa = "rv64imac__zicsr";
+	CHECK_INT(rv_virt_fdt_build(blob, sizeof(blob), &p, &e), -1);
+}
+
+/* /chosen/rng-seed: 64 bytes, the caller's when given, else fresh from getrandom() each time */
+static void fdt_rng_seed(void)
+{
+	struct rv_virt_fdt_params p = { .n_harts = 1, .isa = "rv64imac", .mmu_type = "riscv,sv39",
+					.ram_bytes = 64ull << 20 };
+	static uint8_t other[64 * 1024];
+	uint8_t        fixed[VIRT_RNG_SEED_BYTES];
+	struct cerr    e;
+	int            len, len2;
+
+	CHECK_INT(rv_virt_fdt_build(blob, sizeof(blob), &p, &e), 0);
+	CHECK_INT(rv_virt_fdt_build(other, sizeof(other), &p, &e), 0);
+	const uint8_t *a = fdt_getprop(blob, fdt_path_offset(blob, "/chosen"), "rng-seed", &len);
+	const uint8_t *b = fdt_getprop(other, fdt_path_offset(other, "/chosen"), "rng-seed", &len2);
+	CHECK(a && b);
+	CHECK_INT(len, 64);
+	CHECK_INT(len2, 64);
+	CHECK(memcmp(a, b, 64) != 0);
+
+	for (unsigned i = 0; i < sizeof(fixed); i++)
+		fixed[i] = (uint8_t)(i * 7 + 1);
+	p.rng_seed = fixed;
+	CHECK_INT(rv_virt_fdt_build(blob, sizeof(blob), &p, &e), 0);
+	a = fdt_getprop(blob, fdt_path_offset(blob, "/chosen"), "rng-seed", &len);
+	CHECK(a && len == 64 && memcmp(a, fixed, 64) == 0);
+}
+
 int main(void)
 {
 	check_suite = "unit/riscv_fdt";
 	RUN(fdt_has_the_virt_layout);
 	RUN(fdt_without_initrd_or_bootargs);
 	RUN(fdt_too_small_buffer_is_an_error);
+	RUN(fdt_isa_lists_match_misa);
+	RUN(fdt_rng_seed);
 	return check_failed_count ? 1 : 0;
 }

@@ -317,6 +317,56 @@ static void fence_i_sees_code_written_behind_the_hart(void)
 	CHECK_INT(hart->x[19], 3);
 }
 
+/* A misaligned load or store within a page is served by the soft TLB once its page is there
+ * (Linux times misaligned accesses at boot and calls them slow otherwise), an access that
+ * crosses pages is not, and an atomic stays refused when misaligned. The TLB entries are
+ * pointed at shadow pages after the first run: what the second run reads and writes shows
+ * whether it went through them. */
+static void misaligned_access_hits_the_tlb(void)
+{
+	static uint8_t shadow_r[4096], shadow_w[4096];
+	const uint32_t p[] = { LW(10, 5, 0), SW(10, 5, 0x10), JAL0_SELF };
+	const uint64_t va = RAM_BASE + 0x2001, page = RAM_BASE + 0x2000;
+	const unsigned idx = (unsigned)(va >> 12) & (RV_TLB_SIZE - 1);
+	struct rv_fault f;
+	uint32_t        w;
+	uint64_t        v = 0;
+
+	setup(p, 3, RAM_BASE);
+	memcpy(ram + 0x2001, "\x44\x33\x22\x11", 4);
+	hart->x[5] = va;
+	rv_hart_run(hart, 3);
+	CHECK_INT(hart->x[10], 0x11223344);
+	CHECK_INT(hart->tlb_r[idx].tag, page);
+	CHECK_INT(hart->tlb_w[idx].tag, page);
+
+	memcpy(shadow_r + 1, "\x88\x77\x66\x55", 4);
+	memcpy(shadow_r + 0xffe, "\xaa\xbb", 2);
+	hart->tlb_r[idx].addend = (uintptr_t)shadow_r - (uintptr_t)page;
+	hart->tlb_w[idx].addend = (uintptr_t)shadow_w - (uintptr_t)page;
+	hart->pc = RAM_BASE;
+	rv_hart_run(hart, 3);                              /* the interpreter's own hit */
+	CHECK_INT(hart->x[10], 0x55667788);
+	memcpy(&w, shadow_w + 0x11, 4);
+	CHECK_INT(w, 0x55667788);
+	memcpy(&w, ram + 0x2011, 4);
+	CHECK_INT(w, 0x11223344);                          /* RAM kept the first run's store */
+	CHECK(rv_load(hart, va + 2, 4, &v, &f));           /* internal.h's hit */
+	CHECK_INT(v, 0x5566);
+	CHECK(rv_store(hart, va + 0x100, 8, 0x0102030405060708ull, &f));
+	CHECK_INT(shadow_w[0x101], 0x08);
+	CHECK_INT(shadow_w[0x108], 0x01);
+	CHECK(rv_atomic_ptr(hart, va + 3, 4, RV_ACC_R, &f) == shadow_r + 4); /* aligned: hit */
+	CHECK(rv_atomic_ptr(hart, va, 4, RV_ACC_R, &f) == NULL);
+	CHECK_INT(f.cause, RV_EXC_LMISALIGN);
+	CHECK_INT(f.tval, va);
+	CHECK(rv_atomic_ptr(hart, va + 1, 8, RV_ACC_W, &f) == NULL);
+	CHECK_INT(f.cause, RV_EXC_SMISALIGN);
+	ram[0x2ffe] = 0x01, ram[0x2fff] = 0x02, ram[0x3000] = 0x03, ram[0x3001] = 0x04;
+	CHECK(rv_load(hart, page + 0xffe, 4, &v, &f));     /* crosses pages: RAM, not shadow */
+	CHECK_INT(v, 0x04030201);
+}
+
 int main(void)
 {
 	check_suite = "riscv_hart";
@@ -328,6 +378,7 @@ int main(void)
 	RUN(two_harts_atomics);
 	RUN(mip_set_does_not_latch_device_lines);
 	RUN(fence_i_sees_code_written_behind_the_hart);
+	RUN(misaligned_access_hits_the_tlb);
 	if (hart) {
 		rv_hart_destroy(hart);
 		free(hart);

@@ -1,12 +1,13 @@
 /* The host floating-point helpers of the RISC-V FPU (target/riscv/hostfp.h) against libm's
  * fenv, nextafter, round, sqrt and fma, on the values where they could differ: zeros of both
  * signs, subnormals, the largest finite values, infinities, halfway cases, every rounding
- * mode. */
+ * mode. Also Zbc's carry-less product on the host instruction against shift and xor. */
 #include <fenv.h>
 #include <math.h>
 
 #include "check.h"
 #include "target/riscv/hostfp.h"
+#include "target/riscv/internal.h"
 
 static const double dv[] = {
 	0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, 2.5, -2.5, 0.3, -0.7, 3.0, 1e300, -1e300,
@@ -70,12 +71,33 @@ static void hostfp_fma_sqrt_and_flags_match_libm(void)
 	hostfp_setround(FE_TONEAREST);
 }
 
+/* Known products, then pseudo-random operands (xorshift) with the edge bits set. */
+static void clmul_host_matches_shift_and_xor(void)
+{
+	uint64_t hi, soft_hi, x = 0x9e3779b97f4a7c15ull;
+
+	CHECK_INT(rv_clmul(3, 5, &hi), 0xf);
+	CHECK_INT(hi, 0);
+	CHECK_INT(rv_clmul(1ull << 63, 1ull << 63, &hi), 0);
+	CHECK_INT(hi, 1ull << 62);
+	CHECK_INT(rv_clmul(UINT64_MAX, UINT64_MAX, &hi), 0x5555555555555555ull);
+	CHECK_INT(hi, 0x5555555555555555ull);
+	for (int i = 0; i < 10000; i++) {
+		uint64_t a, b;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17, a = x | (i & 1ull) << 63;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17, b = x | (i & 2ull);
+		CHECK_INT(rv_clmul(a, b, &hi), rv_clmul_soft(a, b, &soft_hi));
+		CHECK_INT(hi, soft_hi);
+	}
+}
+
 int main(void)
 {
 	check_suite = "riscv_hostfp";
 	RUN(hostfp_next_is_nextafter);
 	RUN(hostfp_round_is_round);
 	RUN(hostfp_fma_sqrt_and_flags_match_libm);
+	RUN(clmul_host_matches_shift_and_xor);
 	fesetround(FE_TONEAREST);
 	return check_failed_count != 0;
 }

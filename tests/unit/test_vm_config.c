@@ -1,5 +1,8 @@
-/* Unit tests for `cella vm` option parsing (src/vm/config.c). */
+/* Unit tests for `cella vm` option parsing (src/vm/config.c) and the host memory -m is
+ * compared with. */
 #include <getopt.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "vm/config.h"
@@ -155,6 +158,44 @@ static void gdb_flags_follow_qemu(void)
 	}
 }
 
+static int write_meminfo(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* MemAvailable when the kernel has it, else MemTotal; neither is an error naming the file */
+static void host_memory_from_meminfo(void)
+{
+	char        a[] = "/tmp/cella-meminfo-XXXXXX", b[] = "/tmp/cella-meminfo-XXXXXX";
+	char        c[] = "/tmp/cella-meminfo-XXXXXX";
+	uint64_t    bytes = 0;
+	struct cerr e;
+
+	CHECK_INT(write_meminfo(a, "MemTotal:       24000000 kB\nMemFree:         1000 kB\n"
+				   "MemAvailable:   2048 kB\nBuffers:  1 kB\n"), 0);
+	CHECK_INT(write_meminfo(b, "MemTotal:       4096 kB\nMemFree:         1000 kB\n"), 0);
+	CHECK_INT(write_meminfo(c, "MemFree:         1000 kB\n"), 0);
+	int ra = vm_host_memory(a, &bytes, &e);
+	uint64_t got_a = bytes;
+	int rb = vm_host_memory(b, &bytes, &e);
+	uint64_t got_b = bytes;
+	int rc = vm_host_memory(c, &bytes, &e);
+	unlink(a), unlink(b), unlink(c);
+	CHECK_INT(ra, 0);
+	CHECK_INT(got_a, 2048ull << 10);
+	CHECK_INT(rb, 0);
+	CHECK_INT(got_b, 4096ull << 10);
+	CHECK_INT(rc, -1);
+	CHECK(strstr(e.msg, c) != NULL);
+	CHECK_INT(vm_host_memory("/proc/meminfo", &bytes, &e), 0);
+	CHECK(bytes > 0);
+}
+
 int main(void)
 {
 	check_suite = "unit/vm_config";
@@ -163,5 +204,6 @@ int main(void)
 	RUN(bad_flags_are_usage_errors);
 	RUN(trace_settings);
 	RUN(gdb_flags_follow_qemu);
+	RUN(host_memory_from_meminfo);
 	return check_failed_count ? 1 : 0;
 }

@@ -23,6 +23,7 @@ enum rv_priv { RV_PRIV_U = 0, RV_PRIV_S = 1, RV_PRIV_M = 3 };
 #define RV_CODE_SUPER  8
 #define RV_DCACHE_PAGES (RV_DCACHE_SIZE / 2048) /* groups of slots one 4 KiB page maps to */
 #define RV_GROUP_PAGES 4
+#define RV_TRIGGERS    4 /* Sdtrig address-match triggers */
 
 struct rv_tlb {
 	uint64_t  tag;     /* virtual page address; all ones = empty (no access ever matches) */
@@ -62,8 +63,9 @@ struct rv_hart_env {
 	const struct bus *bus;          /* everything else; outside both = access fault */
 	uint64_t        (*time)(void *opaque);   /* the platform timer (mtime), 10 MHz */
 	void             *opaque;
-	/* A store to physical [watch_lo, watch_hi) calls watch() after it is done (HTIF tohost);
-	 * the watched page never enters the store TLB. */
+	/* A store to physical [watch_lo, watch_hi) calls watch() after it is done (HTIF tohost)
+	 * and ends the hart's block, so a watch that stops the hart stops it at that store; the
+	 * watched page never enters the store TLB. */
 	uint64_t          watch_lo, watch_hi;
 	void            (*watch)(void *opaque, struct rv_hart *h, uint64_t pa);
 	struct rv_trace  *trace;        /* --trace: log traps and xRETs here (NULL: off) */
@@ -133,6 +135,11 @@ struct rv_hart {
 		uint64_t vpage[RV_GROUP_PAGES];
 		int      n;
 	} group[RV_DCACHE_PAGES];
+
+	/* Sdtrig (trigger.c): the selected trigger, each one's tdata1/tdata2, and which kinds of
+	 * access (RV_TRIG_* bits) some trigger watches in some mode */
+	uint64_t      tselect, tdata1[RV_TRIGGERS], tdata2[RV_TRIGGERS];
+	unsigned      trig_armed;
 };
 
 /* Reset a hart (caller allocated, e.g. with calloc): M-mode at pc, registers zero. env->mem

@@ -238,6 +238,8 @@ static bool rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *v)
 	}
 	case 0xb00: *v = rv_cycle(h); break;
 	case 0xb02: *v = rv_instret(h); break;
+	case 0x7a0: case 0x7a1: case 0x7a2: case 0x7a3: case 0x7a4:
+		return rv_trig_csr_read(h, csr, v);
 	default:
 		if (csr >= 0x3b0 && csr < 0x3f0) {
 			*v = csr < 0x3c0 ? h->pmp.addr[csr - 0x3b0] : 0;
@@ -356,6 +358,8 @@ static bool rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t v)
 		h->instret_frozen = v;
 		break;
 	case 0x301: case 0x3a1: case 0x3a3: break;
+	case 0x7a0: case 0x7a1: case 0x7a2: case 0x7a3: case 0x7a4:
+		return rv_trig_csr_write(h, csr, v);
 	default:
 		if (csr >= 0x3b0 && csr < 0x3c0) {
 			unsigned i = csr - 0x3b0;

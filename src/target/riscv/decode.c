@@ -182,6 +182,9 @@ static enum rv_op rv_decode_op(uint32_t i, unsigned f3, unsigned f7)
 	case 0x107: return RV_OP_ANDN;
 	case 0x106: return RV_OP_ORN;
 	case 0x104: return RV_OP_XNOR;
+	case 0x029: return RV_OP_CLMUL;
+	case 0x02a: return RV_OP_CLMULR;
+	case 0x02b: return RV_OP_CLMULH;
 	case 0x02e: return RV_OP_MAX;
 	case 0x02f: return RV_OP_MAXU;
 	case 0x02c: return RV_OP_MIN;

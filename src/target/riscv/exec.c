@@ -125,7 +125,7 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 	do {                                                                                   \
 		uint64_t       va_ = RS1 + IMM;                                                \
 		struct rv_tlb *t_  = &h->tlb_r[(va_ >> 12) & (RV_TLB_SIZE - 1)];              \
-		if (likely(t_->tag == (va_ & (RV_PAGE_MASK | (size - 1))))) {                  \
+		if (likely(t_->tag == RV_TLB_TAG(va_, size))) {                                \
 			uint64_t w_ = 0;                                                       \
 			memcpy(&w_, (const void *)(uintptr_t)(va_ + t_->addend), size);        \
 			RD = ({ uint64_t v_ = w_; (void)v_; expr; });                          \
@@ -137,12 +137,13 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 		NEXT;                                                                          \
 	} while (0)
 /* A store that hits the TLB cannot touch code (code pages never enter the store TLB), so
- * only the slow path may have moved the generation. */
+ * only the slow path may have moved the generation, or ended the block (a watched store:
+ * HTIF's tohost may have stopped the machine). */
 #define STORE(size)                                                                            \
 	do {                                                                                   \
 		uint64_t       va_ = RS1 + IMM;                                                \
 		struct rv_tlb *t_  = &h->tlb_w[(va_ >> 12) & (RV_TLB_SIZE - 1)];              \
-		if (likely(t_->tag == (va_ & (RV_PAGE_MASK | (size - 1))))) {                  \
+		if (likely(t_->tag == RV_TLB_TAG(va_, size))) {                                \
 			uint64_t w_ = RS2;                                                     \
 			memcpy((void *)(uintptr_t)(va_ + t_->addend), &w_, size);              \
 			NEXT;                                                                  \
@@ -150,6 +151,10 @@ uint64_t rv_exec_block(struct rv_hart *h, uint64_t budget)
 		if (unlikely(!rv_store_slow(h, va_, size, RS2, &f)))                           \
 			goto fault;                                                            \
 		RELOAD_GEN();                                                                  \
+		if (unlikely(h->block_end)) {                                                  \
+			pc += LEN;                                                             \
+			goto out;                                                              \
+		}                                                                              \
 		NEXT;                                                                          \
 	} while (0)
 #define BRANCH(cond)                                                                           \
@@ -196,6 +201,11 @@ miss:
 		/* A breakpoint's instruction never gets a valid entry, so it always comes here. */
 		if (unlikely(h->dbg != NULL) && rv_gdb_break(h, pc))
 			goto out;
+		/* an execute trigger fires before the fetch; code it matches is never cached
+		 * (arming one moves the generation), so valid entries need no check */
+		bool cache = true;
+		if (unlikely(h->trig_armed & RV_TRIG_X) && rv_trig_fetch(h, pc, &cache, &f))
+			goto fetch_fault;
 		if ((pc & RV_PAGE_MASK) != page_va) { /* page_va 1: none */
 			struct rv_tlb *t = &h->tlb_x[(pc >> 12) & (RV_TLB_SIZE - 1)];
 			page_va = pc & RV_PAGE_MASK;
@@ -238,7 +248,7 @@ miss:
 			rv_decode(d, bits);
 			d->handler = d->len == 4 ? dispatch4[d->op] : dispatch2[d->op];
 		}
-		d->tag = pc ^ gtag;
+		d->tag = cache ? pc ^ gtag : 0;
 	}
 	n++;
 	goto *d->handler;

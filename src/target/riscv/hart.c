@@ -36,13 +36,15 @@ int rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hart
 	h->pc      = pc;
 	h->priv    = RV_PRIV_M;
 	h->dcache_gen = 4 + RV_PRIV_M; /* generation 1: the zeroed entries are empty */
-	h->misa    = (2ull << 62) | (1u << 0) | (1u << 2) | (1u << 3) | (1u << 5) | (1u << 8) |
-		     (1u << 12) | (1u << 18) | (1u << 20);
+	/* RV64 A B C D F I M S U (B: Zba, Zbb and Zbs; see RV_VIRT_ISA) */
+	h->misa    = (2ull << 62) | (1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 5) |
+		     (1u << 8) | (1u << 12) | (1u << 18) | (1u << 20);
 	h->mstatus = (2ull << 32) | (2ull << 34); /* UXL = SXL = 64 */
 	h->host_rm = -1;
 	h->stimecmp = UINT64_MAX;
 	h->n_tlb_used = -1; /* the first flush clears everything */
 	rv_tlb_flush(h);
+	rv_trig_reset(h);
 	return 0;
 }
 

@@ -17,6 +17,8 @@ static int htif_status(uint64_t code)
 
 static void htif_end(struct rv_htif *h, uint64_t code)
 {
+	if (atomic_exchange(&h->ended, true))
+		return; /* another hart's write ended it first */
 	if (code)
 		fprintf(stderr, "cella: test %llu failed\n", (unsigned long long)code);
 	h->end(h->opaque, htif_status(code));
@@ -61,7 +63,7 @@ void rv_htif_tohost_written(struct rv_htif *h)
 {
 	uint64_t v, zero = 0;
 
-	if (guest_mem_read(h->mem, h->tohost, &v, sizeof(v)) < 0 || v == 0)
+	if (atomic_load(&h->ended) || guest_mem_read(h->mem, h->tohost, &v, sizeof(v)) < 0 || v == 0)
 		return;
 	unsigned dev = (unsigned)(v >> 56), cmd = (unsigned)(v >> 48) & 0xff;
 	uint64_t payload = v & ((1ull << 48) - 1);

@@ -5,6 +5,8 @@
 #ifndef CELLA_TARGET_RISCV_HTIF_H
 #define CELLA_TARGET_RISCV_HTIF_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hw/bus.h"
@@ -16,9 +18,12 @@ struct rv_htif {
 	/* end the run: status 0 = pass, else the failed test's number (QEMU's exit status) */
 	void                  (*end)(void *opaque, int status);
 	void                   *opaque;
+	_Atomic bool            ended;              /* the first end wins; later writes are ignored */
 };
 
-/* A store to tohost happened: act on it, acknowledge through fromhost, clear tohost. */
+/* A store to tohost happened: act on it, acknowledge through fromhost, clear tohost. Once a
+ * write has ended the run, tohost is left alone: a test that keeps writing its result (as the
+ * official suites' loop does) reports it once. */
 void rv_htif_tohost_written(struct rv_htif *h);
 
 #endif

@@ -17,7 +17,9 @@ enum rv_exc {
 	RV_EXC_IPAGE = 12, RV_EXC_LPAGE = 13, RV_EXC_SPAGE = 15,
 };
 
-enum rv_access { RV_ACC_R = 0, RV_ACC_W = 1, RV_ACC_X = 2 };
+/* RV_ACC_AMO only for rv_atomic_ptr: a write for translation and PMP, a load and a store for
+ * triggers (an SC is a store only) */
+enum rv_access { RV_ACC_R = 0, RV_ACC_W = 1, RV_ACC_X = 2, RV_ACC_AMO = 3 };
 
 /* mstatus fields */
 #define MS_SIE   (1ull << 1)
@@ -47,6 +49,12 @@ enum rv_access { RV_ACC_R = 0, RV_ACC_W = 1, RV_ACC_X = 2 };
 #define MIP_ALL    (MIP_S_MASK | (1u << RV_IRQ_MSI) | (1u << RV_IRQ_MTI) | (1u << RV_IRQ_MEI))
 
 #define RV_PAGE_MASK (~(uint64_t)0xfff)
+
+/* What a TLB entry's tag must equal for an access of size bytes at va, looked up at va's
+ * index: the page of its last byte. One compare then takes any access within a page, aligned
+ * or not (Linux probes misaligned speed and uses them when fast); one that crosses into the
+ * next page never hits, because that page's entry sits at the next index. */
+#define RV_TLB_TAG(va, size) (((va) + (size) - 1) & RV_PAGE_MASK)
 
 /* A pending exception: cause and tval, set by the slow paths before they return false. */
 struct rv_fault {
@@ -101,8 +109,28 @@ static inline void rv_dcache_flush(struct rv_hart *h)
 		rv_dcache_reset(h); /* before the generation wraps onto old entries */
 }
 
+/* trigger.c: Sdtrig. An armed trigger's pages never enter the load/store TLBs (rv_tlb_fill
+ * asks rv_trig_page) and code it matches never stays in the decode cache (exec.c asks
+ * rv_trig_fetch on a miss), so the slow paths are where triggers are checked. */
+enum { RV_TRIG_LD = 1, RV_TRIG_ST = 2, RV_TRIG_X = 4 }; /* mcontrol's load/store/execute bits */
+void rv_trig_reset(struct rv_hart *h);
+bool rv_trig_csr_read(struct rv_hart *h, unsigned csr, uint64_t *v);
+bool rv_trig_csr_write(struct rv_hart *h, unsigned csr, uint64_t v);
+/* true: a trigger fires at pc (*f is the breakpoint); *cacheable false: one matches pc, so
+ * its decoded entry must not stay valid */
+bool rv_trig_fetch(struct rv_hart *h, uint64_t pc, bool *cacheable, struct rv_fault *f);
+/* true: a load and/or store trigger (kinds) fires on [va, va + size); *f is the breakpoint */
+bool rv_trig_access(struct rv_hart *h, uint64_t va, unsigned size, unsigned kinds,
+		    struct rv_fault *f);
+/* whether a trigger of `kind` enabled in the current mode may match in this 4 KiB page */
+bool rv_trig_page(const struct rv_hart *h, uint64_t page, unsigned kind);
+
 /* decode.c */
 void rv_decode(struct rv_dec *d, uint32_t bits);
+
+/* clmul.c: the 128-bit carry-less product of a and b (Zbc); returns the low half */
+uint64_t rv_clmul(uint64_t a, uint64_t b, uint64_t *hi);
+uint64_t rv_clmul_soft(uint64_t a, uint64_t b, uint64_t *hi); /* without the host instruction */
 
 /* fpu.c: one F/D instruction (not loads/stores); false = illegal instruction */
 bool rv_fp_exec(struct rv_hart *h, uint32_t insn);
@@ -111,7 +139,7 @@ static inline bool rv_load(struct rv_hart *h, uint64_t va, unsigned size, uint64
 			   struct rv_fault *f)
 {
 	struct rv_tlb *t = &h->tlb_r[(va >> 12) & (RV_TLB_SIZE - 1)];
-	if (likely(t->tag == (va & (RV_PAGE_MASK | (size - 1))))) {
+	if (likely(t->tag == RV_TLB_TAG(va, size))) {
 		const void *p = (const void *)(uintptr_t)(va + t->addend);
 		switch (size) {
 		case 1: *val = *(const uint8_t *)p; break;
@@ -128,7 +156,7 @@ static inline bool rv_store(struct rv_hart *h, uint64_t va, unsigned size, uint6
 			    struct rv_fault *f)
 {
 	struct rv_tlb *t = &h->tlb_w[(va >> 12) & (RV_TLB_SIZE - 1)];
-	if (likely(t->tag == (va & (RV_PAGE_MASK | (size - 1))))) {
+	if (likely(t->tag == RV_TLB_TAG(va, size))) {
 		void *p = (void *)(uintptr_t)(va + t->addend);
 		switch (size) {
 		case 1: *(uint8_t *)p = (uint8_t)val; break;

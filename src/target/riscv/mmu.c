@@ -285,6 +285,10 @@ static void rv_tlb_fill(struct rv_hart *h, struct rv_tlb *tlb, uint64_t va, uint
 		return;
 	if (h->pmp.n_active && !rv_pmp_ok(h, pp, 4096, acc, priv))
 		return;
+	/* a trigger watching this page sees every access in the slow path */
+	if (acc != RV_ACC_X && (h->trig_armed & (acc == RV_ACC_R ? RV_TRIG_LD : RV_TRIG_ST)) &&
+	    rv_trig_page(h, va & RV_PAGE_MASK, acc == RV_ACC_R ? RV_TRIG_LD : RV_TRIG_ST))
+		return;
 	uint8_t *host = guest_mem_ptr(h->env.mem, pp, 4096);
 	if (!host)
 		return;
@@ -320,8 +324,10 @@ static bool rv_phys_store(struct rv_hart *h, uint64_t pa, unsigned size, uint64_
 	if (p) {
 		memcpy(p, &val, size);
 		rv_code_written(h, p);
-		if (h->env.watch && pa < h->env.watch_hi && pa + size > h->env.watch_lo)
+		if (h->env.watch && pa < h->env.watch_hi && pa + size > h->env.watch_lo) {
 			h->env.watch(h->env.opaque, h, pa);
+			h->block_end = true; /* the watch may have stopped the hart: look now */
+		}
 		return true;
 	}
 	return h->env.bus && bus_write(h->env.bus, pa, size, val);
@@ -332,9 +338,14 @@ bool rv_load_slow(struct rv_hart *h, uint64_t va, unsigned size, uint64_t *val, 
 	int      priv = rv_data_priv(h);
 	uint64_t pa;
 
+	/* before any fault: an address breakpoint ranks above misaligned, page and access
+	 * faults (checked again, harmlessly, for each byte of an access across pages) */
+	if (unlikely(h->trig_armed & RV_TRIG_LD) && rv_trig_access(h, va, size, RV_TRIG_LD, f))
+		return false;
 	if ((va & 0xfff) + size > 4096) {
 		/* misaligned across two pages: one byte at a time (a misaligned access within a
-		 * page takes the normal path below; misaligned accesses never trap) */
+		 * page takes the normal path below, and the TLB hit from then on; misaligned
+		 * accesses never trap) */
 		uint64_t v = 0;
 		for (unsigned i = 0; i < size; i++) {
 			uint64_t b;
@@ -361,6 +372,8 @@ bool rv_store_slow(struct rv_hart *h, uint64_t va, unsigned size, uint64_t val, 
 	int      priv = rv_data_priv(h);
 	uint64_t pa;
 
+	if (unlikely(h->trig_armed & RV_TRIG_ST) && rv_trig_access(h, va, size, RV_TRIG_ST, f))
+		return false;
 	if ((va & 0xfff) + size > 4096) {
 		/* across two pages: check both ends first so a fault leaves memory untouched */
 		uint64_t pa2;
@@ -442,6 +455,13 @@ void *rv_atomic_ptr(struct rv_hart *h, uint64_t va, unsigned size, enum rv_acces
 	int      priv = rv_data_priv(h);
 	uint64_t pa;
 	unsigned i    = (unsigned)(va >> 12) & (RV_TLB_SIZE - 1);
+	unsigned trig = acc == RV_ACC_R ? RV_TRIG_LD
+		      : acc == RV_ACC_AMO ? RV_TRIG_LD | RV_TRIG_ST : RV_TRIG_ST;
+
+	if (acc == RV_ACC_AMO)
+		acc = RV_ACC_W;
+	/* not RV_TLB_TAG: tags are page addresses, so a misaligned va never matches this and
+	 * reaches the misaligned check below (atomics must not be misaligned) */
 	uint64_t want = va & (RV_PAGE_MASK | (size - 1));
 
 	/* An aligned address whose page is in the load TLB (and for a write in the store TLB
@@ -451,6 +471,9 @@ void *rv_atomic_ptr(struct rv_hart *h, uint64_t va, unsigned size, enum rv_acces
 	    (acc == RV_ACC_R ||
 	     (h->tlb_w[i].tag == want && h->tlb_w[i].addend == h->tlb_r[i].addend)))
 		return (void *)(uintptr_t)(va + h->tlb_r[i].addend);
+	/* a trigger's pages are never in the TLBs: it is seen here */
+	if (unlikely(h->trig_armed & trig) && rv_trig_access(h, va, size, trig, f))
+		return NULL;
 	if (va & (size - 1)) {
 		f->cause = acc == RV_ACC_R ? RV_EXC_LMISALIGN : RV_EXC_SMISALIGN;
 		f->tval  = va;

@@ -28,6 +28,7 @@
 #define VIRT_PLIC_NDEV      96            /* riscv,ndev as QEMU 7.2 says it */
 #define VIRT_TIMEBASE_HZ    10000000u
 #define VIRT_UART_CLOCK_HZ  3686400u
+#define VIRT_RNG_SEED_BYTES 64
 
 /* PLIC contexts: hart h has its M-mode context at 2h and its S-mode context at 2h + 1. */
 #define VIRT_PLIC_CONTEXT_M(h) (2u * (h))
@@ -35,11 +36,13 @@
 
 struct rv_virt_fdt_params {
 	unsigned    n_harts;
-	const char *isa;          /* riscv,isa of every hart, e.g. "rv64imafdc_zicsr_zifencei" */
+	const char *isa;          /* riscv,isa of every hart, e.g. "rv64imafdc_zicsr_zifencei";
+				   * riscv,isa-base and -extensions are derived from it */
 	const char *mmu_type;     /* "riscv,sv39" or "riscv,sv48" */
 	uint64_t    ram_bytes;
 	const char *bootargs;     /* NULL: no bootargs property */
 	uint64_t    initrd_start, initrd_end;  /* 0, 0: no initrd */
+	const uint8_t *rng_seed;  /* VIRT_RNG_SEED_BYTES for /chosen/rng-seed; NULL: getrandom() */
 };
 
 /* Write the board's flattened device tree into buf. */

@@ -24,8 +24,10 @@
 #include "vm/machine.h"
 #include "vm/signals.h"
 
-/* What the harts implement, as the device tree announces it. */
-#define RV_VIRT_ISA "rv64imafdc_zicsr_zifencei_zba_zbb_zbs_sstc"
+/* What the harts implement, as the device tree announces it (misa holds the same letters,
+ * plus S, U and B for Zba+Zbb+Zbs; tests/unit/test_riscv_fdt.c compares them). Zihintpause's
+ * PAUSE is a FENCE; Zicclsm: misaligned loads and stores to RAM work (and are fast). */
+#define RV_VIRT_ISA "rv64imafdc_zicntr_zicsr_zifencei_zihintpause_zicclsm_zba_zbb_zbc_zbs_sdtrig_sstc"
 
 struct rv_virt {
 	unsigned           n_harts;

@@ -4,6 +4,7 @@
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "target/riscv/virt.h"
 
@@ -48,6 +49,39 @@ static int fdt_compat2(void *fdt, const char *a, const char *b)
 	return fdt_property(fdt, "compatible", buf, (int)(la + lb));
 }
 
+/* riscv,isa-base and riscv,isa-extensions (which Linux 6.12 prefers to riscv,isa), from the
+ * riscv,isa string: "rv64imac_zicsr_sstc" gives "rv64i" and "i", "m", "a", "c", "zicsr",
+ * "sstc". One list of what the hart implements, so the three cannot disagree. */
+static int fdt_isa_lists(void *fdt, const char *isa, struct cerr *e)
+{
+	char        list[512];
+	size_t      n = 0;
+	const char *q = isa + 4;
+
+	if (strncmp(isa, "rv64i", 5) != 0)
+		return cerr_set(e, EINVAL, "riscv virt: ISA string `%s` does not start with rv64i", isa);
+	for (; *q && *q != '_'; q++) {
+		if (*q < 'a' || *q > 'z' || n + 2 > sizeof(list))
+			return cerr_set(e, EINVAL, "riscv virt: ISA string `%s`: bad letter", isa);
+		list[n++] = *q;
+		list[n++] = '\0';
+	}
+	while (*q == '_') {
+		size_t len = strcspn(++q, "_");
+		if (len == 0 || n + len + 1 > sizeof(list))
+			return cerr_set(e, EINVAL, "riscv virt: ISA string `%s`: bad extension", isa);
+		memcpy(list + n, q, len);
+		n += len;
+		list[n++] = '\0';
+		q += len;
+	}
+	if (*q)
+		return cerr_set(e, EINVAL, "riscv virt: ISA string `%s`: bad extension", isa);
+	FDT_TRY(fdt_property_string(fdt, "riscv,isa-base", "rv64i"));
+	FDT_TRY(fdt_property(fdt, "riscv,isa-extensions", list, (int)n));
+	return 0;
+}
+
 static int virt_fdt_cpus(void *fdt, const struct rv_virt_fdt_params *p, struct cerr *e)
 {
 	char name[32];
@@ -65,6 +99,8 @@ static int virt_fdt_cpus(void *fdt, const struct rv_virt_fdt_params *p, struct c
 		FDT_TRY(fdt_property_string(fdt, "status", "okay"));
 		FDT_TRY(fdt_property_string(fdt, "compatible", "riscv"));
 		FDT_TRY(fdt_property_string(fdt, "riscv,isa", p->isa));
+		if (fdt_isa_lists(fdt, p->isa, e) < 0)
+			return -1;
 		FDT_TRY(fdt_property_string(fdt, "mmu-type", p->mmu_type));
 		FDT_TRY(fdt_begin_node(fdt, "interrupt-controller"));
 		FDT_TRY(fdt_property_cell(fdt, "#interrupt-cells", 1));
@@ -200,6 +236,14 @@ int rv_virt_fdt_build(void *buf, size_t size, const struct rv_virt_fdt_params *p
 	FDT_TRY(fdt_property_string(fdt, "model", "riscv-virtio,cella"));
 
 	FDT_TRY(fdt_begin_node(fdt, "chosen"));
+	/* entropy for the guest's crng from the first instant, as QEMU gives (Linux would wait
+	 * for its own jitter collection otherwise, ~30 s here) */
+	uint8_t seed[VIRT_RNG_SEED_BYTES];
+	if (p->rng_seed)
+		memcpy(seed, p->rng_seed, sizeof(seed));
+	else if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+		return cerr_set(e, errno, "riscv virt: device tree: getrandom for rng-seed");
+	FDT_TRY(fdt_property(fdt, "rng-seed", seed, sizeof(seed)));
 	if (p->initrd_end > p->initrd_start) {
 		FDT_TRY(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start));
 		FDT_TRY(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_end));
