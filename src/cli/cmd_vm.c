@@ -42,7 +42,8 @@ const struct cli_command cmd_vm = {
 	"                --kernel FILE [--initrd FILE] [--append CMDLINE]\n"
 	"                [--drive file=IMG[,readonly]]... [--net user[,hostfwd=tcp::H-:G]|tap=NAME]...\n"
 	"                [--9p DIR,TAG]... [--rng] [--console-file FILE]\n"
-	"                [--gdb tcp:[HOST]:PORT|unix:PATH] [-s] [-S] [--trace WHAT[,...]]\n\n"
+	"                [--gdb tcp:[HOST]:PORT|unix:PATH] [-s] [-S] [--trace WHAT[,...]]\n"
+	"                [--accel jit|interp|kvm]\n\n"
 	"Boot a guest. The default --arch is x86_64 (KVM) on an x86_64 host, else riscv64.\n"
 	"The guest's serial console is the terminal; cella exits when the guest powers off.\n\n"
 	"Options:\n"
@@ -63,6 +64,8 @@ const struct cli_command cmd_vm = {
 	"                       tcp::PORT (on 127.0.0.1) or unix:PATH; every CPU is a thread\n"
 	"  -s                   --gdb tcp::1234, listening on 127.0.0.1:1234 (QEMU's -s)\n"
 	"  -S                   CPUs wait for the debugger before their first instruction\n"
+	"  --accel A            the CPU: riscv64 jit (block compiler, the default on x86-64\n"
+	"                       hosts) or interp (interpreter); x86_64 kvm\n"
 	"  --trace WHAT         riscv64: log each trap as a line; WHAT is traps, exceptions,\n"
 	"                       interrupts or returns, with file=PATH (default stderr),\n"
 	"                       hart=N, pc=LO-HI (hex) to narrow it\n",

@@ -240,6 +240,7 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 		{ "console-file", required_argument, NULL, 'c' },
 		{ "trace",        required_argument, NULL, 't' },
 		{ "gdb",          required_argument, NULL, 'g' },
+		{ "accel",        required_argument, NULL, 'X' },
 		{ 0 },
 	};
 	struct utsname u;
@@ -291,6 +292,12 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 		case 't':
 			if (vm_parse_trace(cfg, optarg, e) < 0)
 				return -1;
+			break;
+		case 'X':
+			if (strcmp(optarg, "jit") && strcmp(optarg, "interp") && strcmp(optarg, "kvm"))
+				return cerr_usage(e, "vm: unknown --accel '%s' (jit or interp for riscv64, "
+						  "kvm for x86_64)", optarg);
+			cfg->accel = optarg;
 			break;
 		case 'g':
 			if (vm_check_gdb(optarg, e) < 0)

@@ -57,6 +57,7 @@ struct vm_config {
 	bool            rng;
 	const char     *console_file; /* virtio-console output goes here */
 	struct vm_trace trace;
+	const char     *accel;        /* --accel: jit, interp (riscv64), kvm (x86_64); NULL default */
 	const char     *gdb;          /* GDB stub address: tcp:[HOST]:PORT or unix:PATH; NULL none */
 	bool            gdb_wait;     /* -S: the CPUs wait for the debugger before running */
 	/* the strings below point into the argv given to vm_config_parse, or into this scratch */

@@ -38,8 +38,11 @@ for src in "$CELLA_TOP"/tests/riscv/*.S; do
 	# smpN.S runs with N harts (one host thread each)
 	smp=1
 	case "$name" in smp[0-9]*) smp=${name#smp} ;; esac
-	out=$(rv_cella "$tmp/$name.elf" --smp "$smp" 2>&1 >"$tmp/$name.out"); rc=$?
-	if [ "$rc" -eq 0 ]; then pass "$name"; else fail "$name" "exit $rc: $out"; fi
+	# both CPUs: the block compiler (the default) and the interpreter
+	for accel in jit interp; do
+		out=$(rv_cella "$tmp/$name.elf" --smp "$smp" --accel $accel 2>&1 >"$tmp/$name.out"); rc=$?
+		if [ "$rc" -eq 0 ]; then pass "$name-$accel"; else fail "$name-$accel" "exit $rc: $out"; fi
+	done
 	case "$qemu_skip" in *" $name "*) continue ;; esac
 	if [ -n "$QEMU" ] && rv_build "$src" "$tmp/$name-qemu.elf" -DQEMU_REFERENCE; then
 		rv_qemu "$tmp/$name-qemu.elf" -smp "$smp" >/dev/null 2>&1; rc=$?
@@ -72,13 +75,15 @@ if [ -n "$QEMU" ] && command -v python3 >/dev/null 2>&1; then
 			fail "random-build-$seed" "$(cat "$tmp/cc.err")"
 			continue
 		fi
-		rv_cella "$tmp/random.elf" >"$tmp/random.cella" 2>&1
 		rv_qemu "$tmp/random.elf" >"$tmp/random.qemu" 2>&1
-		if [ "$(wc -l <"$tmp/random.cella")" -eq 63 ] && cmp -s "$tmp/random.cella" "$tmp/random.qemu"; then
-			pass "random-same-as-qemu"
-		else
-			fail "random-same-as-qemu" "seed $seed: $(diff "$tmp/random.cella" "$tmp/random.qemu" | head -4)"
-		fi
+		for accel in jit interp; do
+			rv_cella "$tmp/random.elf" --accel $accel >"$tmp/random.cella" 2>&1
+			if [ "$(wc -l <"$tmp/random.cella")" -eq 63 ] && cmp -s "$tmp/random.cella" "$tmp/random.qemu"; then
+				pass "random-same-as-qemu-$accel"
+			else
+				fail "random-same-as-qemu-$accel" "seed $seed: $(diff "$tmp/random.cella" "$tmp/random.qemu" | head -4)"
+			fi
+		done
 	done
 	# F/D: short sequences so values stay varied (long ones drift to NaN and infinity)
 	fp_fail=""

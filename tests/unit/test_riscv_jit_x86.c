@@ -86,6 +86,11 @@ static void arithmetic(void)
 	EMIT("and rdx, qword ptr [rbp + 0x40]", x86_alu_rm(b, true, X_AND, X_RDX, X_RBP, 0x40));
 	EMIT("cmp rdx, qword ptr [rcx + 0x2000]", x86_alu_rm(b, true, X_CMP, X_RDX, X_RCX, 0x2000));
 	EMIT("add rcx, qword ptr [rcx + 0x2008]", x86_alu_rm(b, true, X_ADD, X_RCX, X_RCX, 0x2008));
+	EMIT("cmp rdx, qword ptr [rbp + rcx + 0x4210]", x86_alu_rmx(b, X_CMP, X_RDX, X_RBP, X_RCX, 0x4210));
+	EMIT("add rax, qword ptr [r13 + r12 + 8]", x86_alu_rmx(b, X_ADD, X_RAX, X_R13, X_R12, 8));
+	EMIT("sub qword ptr [rbp + 0x110], 3", x86_alu_mi32(b, X_SUB, X_RBP, 0x110, 3));
+	EMIT("cqo", x86_cqo(b, true));
+	EMIT("cdq", x86_cqo(b, false));
 	EMIT("add rax, 5", x86_alu_ri(b, true, X_ADD, X_RAX, 5));
 	EMIT("and r8, 0xfffffffffffff000", x86_alu_ri(b, true, X_AND, X_R8, -4096));
 	EMIT("or r14d, 0x7ff", x86_alu_ri(b, false, X_OR, X_R14, 0x7ff));

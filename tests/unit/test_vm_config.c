@@ -126,6 +126,22 @@ static void trace_settings(void)
 	}
 }
 
+static void accel_choices(void)
+{
+	static struct vm_config cfg;
+	struct cerr             e;
+	char *none[] = { "vm", NULL };
+	char *jit[]  = { "vm", "--accel", "jit", NULL };
+	char *bad[]  = { "vm", "--accel", "tcg", NULL };
+
+	CHECK_INT(parse(&cfg, &e, none), 0);
+	CHECK(cfg.accel == NULL);
+	CHECK_INT(parse(&cfg, &e, jit), 0);
+	CHECK_STR(cfg.accel, "jit");
+	CHECK_INT(parse(&cfg, &e, bad), -1);
+	CHECK(e.usage && strstr(e.msg, "unknown --accel 'tcg'") != NULL);
+}
+
 static void gdb_flags_follow_qemu(void)
 {
 	static struct vm_config cfg;
@@ -204,6 +220,7 @@ int main(void)
 	RUN(bad_flags_are_usage_errors);
 	RUN(trace_settings);
 	RUN(gdb_flags_follow_qemu);
+	RUN(accel_choices);
 	RUN(host_memory_from_meminfo);
 	return check_failed_count ? 1 : 0;
 }

@@ -2,11 +2,30 @@
 #include "hw/intc/clint.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
+#include "base/debug.h"
+
+/* CELLA_DEBUG=stepped-clock: mtime moves 1000 ticks (100 us at 10 MHz) at every read, not
+ * with the host's clock, so two runs of a guest that only reads time see the same times (for
+ * comparing runs, docs/riscv.md); the timer then fires by reads, not by the host's time. */
+static uint64_t clint_stepped(void)
+{
+	static _Atomic uint64_t ticks;
+	static int              on = -1;
+
+	if (on < 0)
+		on = debug_knob("stepped-clock") != NULL;
+	return on ? atomic_fetch_add(&ticks, 1000) + 1000 : 0;
+}
+
 uint64_t clint_mtime(const struct clint *c)
 {
+	uint64_t stepped = clint_stepped();
+	if (stepped)
+		return stepped;
 	uint64_t ns = hw_clock_ns(CLOCK_MONOTONIC) - c->epoch_ns;
 
 	/* ns * freq / 1e9 without overflow for centuries of uptime at 10 MHz */

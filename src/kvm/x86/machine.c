@@ -64,6 +64,9 @@ static int x86_check_config(const struct vm_config *cfg, struct cerr *e)
 	if (cfg->bios && strcmp(cfg->bios, "none") != 0)
 		return cerr_usage(e, "vm: the x86_64 machine boots the kernel directly; "
 				  "--bios is not supported");
+	if (cfg->accel && strcmp(cfg->accel, "kvm") != 0)
+		return cerr_usage(e, "vm: the x86_64 machine runs on KVM (--accel kvm); --accel %s "
+				  "is a riscv64 CPU", cfg->accel);
 	if (cfg->trace.what)
 		return cerr_usage(e, "vm: --trace follows an emulated CPU (--arch riscv64); "
 				  "a KVM vCPU's traps are not seen by cella");

@@ -56,6 +56,7 @@ struct rv_pmp {
 struct rv_hart;
 struct rv_trace;
 struct rv_gdb_hart;
+struct rv_jit;
 
 /* How a hart reaches the rest of the machine: the board fills this in before running. */
 struct rv_hart_env {
@@ -75,6 +76,10 @@ struct rv_hart {
 	/* hot state first; x[32] is where writes to x0 go, so x[0] stays zero */
 	uint64_t      x[33];
 	uint64_t      pc;
+	/* the block compiler (jit/): instructions left in this run (each block subtracts its
+	 * length on entry) and the jump generated code just left by, to chain it */
+	int64_t       jit_left;
+	uint8_t      *jit_exit_site;
 	uint64_t      f[32];
 	int           priv;
 	struct rv_tlb tlb_x[RV_TLB_SIZE], tlb_r[RV_TLB_SIZE], tlb_w[RV_TLB_SIZE];
@@ -96,6 +101,7 @@ struct rv_hart {
 	/* set while a debugger has breakpoints: every instruction without a valid decoded
 	 * entry is checked against them (target/riscv/gdb.c) */
 	struct rv_gdb_hart *dbg;
+	struct rv_jit      *jit;         /* NULL: interpreter only (--accel interp) */
 
 	/* CSRs */
 	uint64_t mstatus, misa, medeleg, mideleg, mie, mip_sw; /* mip_sw: bits written by software */

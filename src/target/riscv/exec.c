@@ -9,6 +9,7 @@
 #include "target/riscv/exec.h"
 #include "target/riscv/gdb.h"
 #include "target/riscv/internal.h"
+#include "target/riscv/jit/jit.h"
 #include "target/riscv/ops.h"
 
 #define SX32(v) ((uint64_t)(int64_t)(int32_t)(uint32_t)(v))

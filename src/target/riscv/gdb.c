@@ -13,6 +13,7 @@
 #include "debug/gdb.h"
 #include "target/riscv/gdb_regs.h"
 #include "target/riscv/internal.h"
+#include "target/riscv/jit/jit.h"
 
 #define RV_GDB_MAX_BP 64
 
@@ -202,7 +203,10 @@ static size_t rv_gdb_access(struct rv_gdb *g, unsigned thread, bool phys, uint64
 	}
 	if (write && done)
 		for (unsigned i = 0; i < g->n; i++)
+		{
 			rv_dcache_flush(g->hart[i]); /* code may have changed under decoded entries */
+			rv_jit_fence_i(g->hart[i]);  /* and under translated blocks (parked hart) */
+		}
 	return done;
 }
 

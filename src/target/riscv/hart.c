@@ -9,6 +9,7 @@
 
 #include "target/riscv/exec.h"
 #include "target/riscv/internal.h"
+#include "target/riscv/jit/jit.h"
 
 #define RV_BLOCK_BUDGET 4096
 
@@ -50,6 +51,7 @@ int rv_hart_init(struct rv_hart *h, const struct rv_hart_env *env, uint64_t hart
 
 void rv_hart_destroy(struct rv_hart *h)
 {
+	rv_jit_free(h);
 	free(h->code_bits);
 	free(h->dcache);
 	h->code_bits = NULL;
@@ -112,7 +114,11 @@ uint64_t rv_hart_run(struct rv_hart *h, uint64_t max_insns)
 		uint64_t budget = RV_BLOCK_BUDGET;
 		if (max_insns && max_insns - total < budget)
 			budget = max_insns - total;
-		total += rv_exec_block(h, budget) + 1; /* +1: a trapping block still makes progress */
+		/* the block compiler when the hart has one, but not while a debugger or a trigger
+		 * watches instructions: the interpreter checks those at every decode */
+		bool jit = h->jit && !h->dbg && !h->trig_armed;
+		total += (jit ? rv_jit_exec(h, budget) : rv_exec_block(h, budget)) + 1;
+		/* +1: a trapping block still makes progress */
 	}
 	return total;
 }

@@ -2,6 +2,7 @@
  * the soft TLBs (filled here, hit inline in internal.h), and the slow paths of loads, stores,
  * fetches and atomics: misaligned accesses (done bytewise), device windows, the HTIF watch. */
 #include "target/riscv/internal.h"
+#include "target/riscv/jit/jit.h"
 
 #define PTE_V (1u << 0)
 #define PTE_R (1u << 1)
@@ -187,6 +188,8 @@ static void rv_code_written(struct rv_hart *h, const uint8_t *p)
 		h->code_bits[i / 64] &= ~(1ull << (i % 64));
 		h->code_last = NULL;
 		rv_dcache_flush(h);
+		if (h->jit)
+			rv_jit_code_written(h, (const uint8_t *)((uintptr_t)p & ~(uintptr_t)4095));
 	}
 }
 

@@ -9,6 +9,7 @@
 
 #include "hw/virtio/mmio_empty.h"
 #include "hw/virtio/virtio.h"
+#include "target/riscv/jit/jit.h"
 #include "target/riscv/virt_board.h"
 #include "vm/machine.h"
 
@@ -223,10 +224,17 @@ static int virt_build(struct rv_virt *v, const struct vm_config *cfg, struct cer
 	if (cfg->trace.what && virt_trace_open(v, &cfg->trace, e) < 0)
 		return -1;
 	env.trace = v->trace.out ? &v->trace : NULL;
+	bool jit = cfg->accel ? strcmp(cfg->accel, "jit") == 0 : rv_jit_supported();
+	if (cfg->accel && strcmp(cfg->accel, "kvm") == 0)
+		return cerr_usage(e, "vm: the riscv64 machine is emulated: --accel jit or interp");
+	if (jit && !rv_jit_supported())
+		return cerr_usage(e, "vm: --accel jit needs an x86-64 host; use --accel interp");
 	for (unsigned i = 0; i < v->n_harts; i++) {
 		if (rv_hart_init(v->hart[i], &env, i, v->start_pc, e) < 0)
 			return -1;
 		v->hart_ready[i] = true;
+		if (jit && rv_jit_init(v->hart[i], e) < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -117,6 +117,17 @@ static inline void x86_op_rm(struct xbuf *b, bool w, bool esc, uint8_t op, unsig
 	x86_modrm_mem(b, reg, base, disp);
 }
 
+/* op reg, [base + index + disp] */
+static inline void x86_op_rmx(struct xbuf *b, bool w, bool esc, uint8_t op, unsigned reg,
+			      unsigned base, unsigned index, int32_t disp)
+{
+	x86_rex(b, w, reg, index, base, false);
+	if (esc)
+		x86_byte(b, 0x0f);
+	x86_byte(b, op);
+	x86_modrm_sib(b, reg, base, index, 0, disp);
+}
+
 /* --- moves --- */
 static inline void x86_mov_rr(struct xbuf *b, unsigned dst, unsigned src)
 {
@@ -249,6 +260,30 @@ static inline void x86_alu_ri(struct xbuf *b, bool w, enum xalu op, unsigned dst
 		x86_modrm_reg(b, op, dst);
 		x86_u32(b, (uint32_t)imm);
 	}
+}
+
+/* dst op= [base + index + disp] (64-bit) */
+static inline void x86_alu_rmx(struct xbuf *b, enum xalu op, unsigned dst, unsigned base,
+			       unsigned index, int32_t disp)
+{
+	x86_op_rmx(b, true, false, (uint8_t)(op * 8 + 3), dst, base, index, disp);
+}
+
+/* [base + disp] op= imm32, always with a 32-bit immediate (the last 4 bytes emitted), so
+ * the caller can patch it once the value is known */
+static inline void x86_alu_mi32(struct xbuf *b, enum xalu op, unsigned base, int32_t disp,
+				int32_t imm)
+{
+	x86_op_rm(b, true, false, 0x81, op, base, disp);
+	x86_u32(b, (uint32_t)imm);
+}
+
+/* rdx:rax = sign extension of rax (cqo), edx:eax of eax (cdq) */
+static inline void x86_cqo(struct xbuf *b, bool w)
+{
+	if (w)
+		x86_byte(b, 0x48);
+	x86_byte(b, 0x99);
 }
 
 /* [base + disp] op= simm32 (64-bit) */

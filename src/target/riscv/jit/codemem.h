@@ -1,0 +1,31 @@
+/* Memory for generated code, writable and executable but never both through one mapping:
+ * one memfd mapped twice, read-write for the translator and read-execute for the CPU. */
+#ifndef CELLA_TARGET_RISCV_JIT_CODEMEM_H
+#define CELLA_TARGET_RISCV_JIT_CODEMEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+
+struct codemem {
+	uint8_t  *rw, *rx;   /* the two views of the same pages */
+	size_t    size;
+	size_t    used;      /* bump allocator */
+};
+
+int  codemem_init(struct codemem *m, size_t size, struct cerr *e);
+void codemem_free(struct codemem *m);
+
+/* The executable address of a byte written at rw pointer p, and back. */
+static inline uint8_t *codemem_rx(const struct codemem *m, const uint8_t *p)
+{
+	return m->rx + (p - m->rw);
+}
+
+static inline uint8_t *codemem_rw(const struct codemem *m, const uint8_t *x)
+{
+	return m->rw + (x - m->rx);
+}
+
+#endif
