@@ -9,6 +9,7 @@
 #include "check.h"
 #include "target/riscv/cpu.h"
 #include "target/riscv/internal.h"
+#include "target/riscv/jit/jit.h"
 
 #define RAM_BASE 0x80000000ull
 #define RAM_SIZE (64u << 10)
@@ -17,6 +18,7 @@ static uint8_t         *ram;
 static struct guest_mem mem;
 static struct bus       bus;
 static struct rv_hart  *hart;
+static bool             use_jit; /* setup() gives the hart the block compiler */
 
 static uint32_t i_type(unsigned opc, unsigned f3, unsigned rd, unsigned rs1, int imm)
 {
@@ -72,7 +74,18 @@ static void setup(const uint32_t *prog, size_t n, uint64_t at)
 	hart = calloc(1, sizeof(*hart));
 	struct rv_hart_env env = { .mem = &mem, .bus = &bus };
 	rv_hart_init(hart, &env, 0, RAM_BASE, &e);
+	if (use_jit && rv_jit_init(hart, &e) < 0)
+		printf("  rv_jit_init: %s\n", e.msg);
 }
+
+/* The same tests with the block compiler running the code (interpreter for what it leaves). */
+#define JIT_VARIANT(name)                                                                      \
+	static void jit_##name(void)                                                           \
+	{                                                                                      \
+		use_jit = true;                                                                \
+		name();                                                                        \
+		use_jit = false;                                                               \
+	}
 
 static void runs_code_from_ram(void)
 {
@@ -322,6 +335,12 @@ static void fence_i_sees_code_written_behind_the_hart(void)
  * crosses pages is not, and an atomic stays refused when misaligned. The TLB entries are
  * pointed at shadow pages after the first run: what the second run reads and writes shows
  * whether it went through them. */
+JIT_VARIANT(runs_code_from_ram)
+JIT_VARIANT(device_window_and_access_fault)
+JIT_VARIANT(illegal_instruction_trap)
+JIT_VARIANT(interrupt_from_another_thread)
+JIT_VARIANT(fence_i_sees_code_written_behind_the_hart)
+
 static void misaligned_access_hits_the_tlb(void)
 {
 	static uint8_t shadow_r[4096], shadow_w[4096];
@@ -379,6 +398,14 @@ int main(void)
 	RUN(mip_set_does_not_latch_device_lines);
 	RUN(fence_i_sees_code_written_behind_the_hart);
 	RUN(misaligned_access_hits_the_tlb);
+	if (rv_jit_supported()) {
+		RUN(jit_runs_code_from_ram);
+		RUN(jit_device_window_and_access_fault);
+		RUN(jit_illegal_instruction_trap);
+		RUN(jit_interrupt_from_another_thread);
+		RUN(jit_fence_i_sees_code_written_behind_the_hart);
+		use_jit = false;
+	}
 	if (hart) {
 		rv_hart_destroy(hart);
 		free(hart);

@@ -88,7 +88,7 @@ static void arithmetic(void)
 	EMIT("add rcx, qword ptr [rcx + 0x2008]", x86_alu_rm(b, true, X_ADD, X_RCX, X_RCX, 0x2008));
 	EMIT("cmp rdx, qword ptr [rbp + rcx + 0x4210]", x86_alu_rmx(b, X_CMP, X_RDX, X_RBP, X_RCX, 0x4210));
 	EMIT("add rax, qword ptr [r13 + r12 + 8]", x86_alu_rmx(b, X_ADD, X_RAX, X_R13, X_R12, 8));
-	EMIT("sub qword ptr [rbp + 0x110], 3", x86_alu_mi32(b, X_SUB, X_RBP, 0x110, 3));
+	EMIT("cmp qword ptr [rbp + 0x110], 0", x86_alu_mi(b, X_CMP, X_RBP, 0x110, 0));
 	EMIT("cqo", x86_cqo(b, true));
 	EMIT("cdq", x86_cqo(b, false));
 	EMIT("add rax, 5", x86_alu_ri(b, true, X_ADD, X_RAX, 5));

@@ -12,7 +12,8 @@
 #define JIT_CODE_SIZE   (32u << 20)  /* generated code per hart; full = start again */
 #define JIT_MAX_BLOCKS  (1u << 17)
 #define JIT_HASH_SIZE   (1u << 17)   /* buckets of (vpc) */
-#define JIT_PAGE_SLOTS  (1u << 14)   /* code pages with blocks, open addressing, <= half full */
+#define JIT_PAGE_SLOTS  (1u << 14)   /* code pages with blocks, open addressing */
+#define JIT_PAGE_COPIES (JIT_PAGE_SLOTS / 2)  /* pages at most: the table stays half empty */
 #define JIT_BLOCK_INSNS 64           /* longest block, in guest instructions */
 #define JIT_BLOCK_BYTES 16384        /* room a block's code may need; else a shorter block */
 
@@ -33,11 +34,14 @@ struct rv_jblock {
 				   * interpreter, so this pc always goes there */
 	int32_t        hnext;     /* next block in the same hash bucket, -1 none */
 	int32_t        pnext;     /* next block from the same code page, -1 none */
+	int32_t        page;      /* its code page's slot */
 };
 
 struct rv_jit_page {
 	const uint8_t *page;      /* host address of a guest code page; NULL: empty slot */
 	int32_t        head;      /* its first block, -1 none (slot kept: tombstone) */
+	uint32_t       copy;      /* index of the page's bytes as its blocks were made from */
+	uint32_t       epoch;     /* j->epoch when the page was last known to equal the copy */
 };
 
 struct rv_jit {
@@ -51,7 +55,9 @@ struct rv_jit {
 	struct rv_jblock   block[JIT_MAX_BLOCKS];
 	uint32_t           n_blocks;
 	struct rv_jit_page pages[JIT_PAGE_SLOTS];
-	uint32_t           n_pages;    /* slots used, tombstones included */
+	uint32_t           n_pages;    /* slots used, tombstones included (= copies used) */
+	uint8_t           *copies;     /* JIT_PAGE_COPIES pages of 4 KiB */
+	uint32_t           epoch;      /* moves at every FENCE.I */
 
 	/* set by a store into code during a block: the block must not run on */
 	bool               code_changed;
@@ -73,6 +79,16 @@ struct rv_jit {
 	bool               has_bmi1, has_popcnt, has_lzcnt;
 	uint64_t           flushes, translated;
 };
+
+/* table.c */
+int               rv_jit_table_init(struct rv_jit *j, struct cerr *e);
+void              rv_jit_table_free(struct rv_jit *j);
+void              rv_jit_table_clear(struct rv_jit *j);
+bool              rv_jit_table_full(const struct rv_jit *j);
+/* The block at (vpc, host), its page checked first after a FENCE.I; NULL: none (or stale) */
+struct rv_jblock *rv_jit_find(struct rv_jit *j, uint64_t vpc, const uint8_t *host);
+/* A new entry (code filled in by the translator), or NULL when the table is full. */
+struct rv_jblock *rv_jit_new_block(struct rv_jit *j, uint64_t vpc, const uint8_t *host);
 
 /* Translate the block at h->pc whose first instruction is at host (a RAM page the hart may
  * fetch from). Returns the block, or NULL when the table or the code buffer is full. */

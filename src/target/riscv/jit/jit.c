@@ -71,11 +71,7 @@ static void rv_jit_flush(struct rv_hart *h)
 {
 	struct rv_jit *j = h->jit;
 
-	for (uint32_t i = 0; i < JIT_HASH_SIZE; i++)
-		j->hash[i] = -1;
-	memset(j->pages, 0, sizeof(j->pages));
-	j->n_blocks = 0;
-	j->n_pages  = 0;
+	rv_jit_table_clear(j);
 	j->mem.used = j->fixed_end;
 	h->jit_exit_site = NULL;
 	j->flushes++;
@@ -88,7 +84,8 @@ int rv_jit_init(struct rv_hart *h, struct cerr *e)
 	if (j == MAP_FAILED)
 		return cerr_set(e, errno, "riscv jit: allocating the block table of hart %llu",
 				(unsigned long long)h->hartid);
-	if (codemem_init(&j->mem, JIT_CODE_SIZE, e) < 0) {
+	if (codemem_init(&j->mem, JIT_CODE_SIZE, e) < 0 || rv_jit_table_init(j, e) < 0) {
+		codemem_free(&j->mem);
 		munmap(j, sizeof(*j));
 		return -1;
 	}
@@ -106,90 +103,10 @@ void rv_jit_free(struct rv_hart *h)
 	if (!h->jit)
 		return;
 	rv_jit_debug_stats(h);
+	rv_jit_table_free(h->jit);
 	codemem_free(&h->jit->mem);
 	munmap(h->jit, sizeof(*h->jit));
 	h->jit = NULL;
-}
-
-static uint32_t rv_jit_hash(uint64_t vpc)
-{
-	return (uint32_t)((vpc >> 1) ^ (vpc >> 17)) & (JIT_HASH_SIZE - 1);
-}
-
-static uint32_t rv_jit_page_hash(const uint8_t *page)
-{
-	uintptr_t p = (uintptr_t)page >> 12;
-	return (uint32_t)(p ^ (p >> 14)) & (JIT_PAGE_SLOTS - 1);
-}
-
-/* The slot of a code page, or the empty slot where it would go. */
-static struct rv_jit_page *rv_jit_page_slot(struct rv_jit *j, const uint8_t *page)
-{
-	for (uint32_t i = rv_jit_page_hash(page);; i = (i + 1) & (JIT_PAGE_SLOTS - 1))
-		if (j->pages[i].page == page || !j->pages[i].page)
-			return &j->pages[i];
-}
-
-static struct rv_jblock *rv_jit_find(struct rv_jit *j, uint64_t vpc, const uint8_t *host)
-{
-	for (int32_t i = j->hash[rv_jit_hash(vpc)]; i >= 0; i = j->block[i].hnext)
-		if (j->block[i].vpc == vpc && j->block[i].host == host)
-			return &j->block[i];
-	return NULL;
-}
-
-/* A new block entry (code filled in by the caller), or NULL when the table is full. */
-struct rv_jblock *rv_jit_new_block(struct rv_jit *j, uint64_t vpc, const uint8_t *host);
-struct rv_jblock *rv_jit_new_block(struct rv_jit *j, uint64_t vpc, const uint8_t *host)
-{
-	if (j->n_blocks >= JIT_MAX_BLOCKS || j->n_pages >= JIT_PAGE_SLOTS / 2)
-		return NULL;
-	struct rv_jit_page *slot = rv_jit_page_slot(j, (const uint8_t *)((uintptr_t)host & ~4095ul));
-	if (!slot->page) {
-		slot->page = (const uint8_t *)((uintptr_t)host & ~4095ul);
-		slot->head = -1;
-		j->n_pages++;
-	}
-	int32_t           i = (int32_t)j->n_blocks++;
-	struct rv_jblock *b = &j->block[i];
-	uint32_t          k = rv_jit_hash(vpc);
-	*b = (struct rv_jblock){ .vpc = vpc, .host = host, .hnext = j->hash[k], .pnext = slot->head };
-	j->hash[k] = i;
-	slot->head = i;
-	return b;
-}
-
-void rv_jit_code_written(struct rv_hart *h, const uint8_t *page)
-{
-	struct rv_jit *j = h->jit;
-
-	if (!j)
-		return;
-	struct rv_jit_page *slot = rv_jit_page_slot(j, page);
-	if (!slot->page || slot->head < 0)
-		return;
-	/* Unlink the page's blocks from their hash chains; chained jumps reach a block only
-	 * from its own page, so nothing points at them any more. Their code stays until the
-	 * next flush: the block running now may be one of them. */
-	for (int32_t i = slot->head; i >= 0; i = j->block[i].pnext) {
-		struct rv_jblock *b = &j->block[i];
-		for (int32_t *link = &j->hash[rv_jit_hash(b->vpc)]; *link >= 0;
-		     link = &j->block[*link].hnext) {
-			if (*link == i) {
-				*link = b->hnext;
-				break;
-			}
-		}
-	}
-	slot->head      = -1;
-	j->code_changed = true;
-	h->jit_exit_site = NULL;
-}
-
-void rv_jit_fence_i(struct rv_hart *h)
-{
-	if (h->jit)
-		rv_jit_flush(h);
 }
 
 /* The host address of the instruction at h->pc when the fetch TLB holds its page. */
@@ -228,8 +145,7 @@ static struct rv_jblock *rv_jit_block(struct rv_hart *h)
 	}
 	struct rv_jblock *b = rv_jit_find(j, h->pc, host);
 	if (!b) {
-		if (j->mem.size - j->mem.used < JIT_BLOCK_BYTES || j->n_blocks >= JIT_MAX_BLOCKS ||
-		    j->n_pages >= JIT_PAGE_SLOTS / 2)
+		if (j->mem.size - j->mem.used < JIT_BLOCK_BYTES || rv_jit_table_full(j))
 			rv_jit_flush(h);
 		b = rv_jit_translate(h, h->pc, host);
 		if (!b)

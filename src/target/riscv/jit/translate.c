@@ -387,9 +387,11 @@ static bool jt_emit(struct jt *t, const struct rv_dec *d, unsigned n, bool inter
 	struct xbuf *b = &t->b;
 	uint64_t     vpc = t->vpc0;
 
-	/* entry: pay for the whole block, or leave it for the next run */
-	x86_alu_mi32(b, X_SUB, X_RBP, JT_OFF_LEFT, (int32_t)n);
-	uint8_t *broke = x86_jcc32(b, X_S);
+	/* entry: leave when the budget is spent, else pay for the whole block (a run ends at
+	 * most a block's length past its budget) */
+	x86_alu_mi(b, X_CMP, X_RBP, JT_OFF_LEFT, 0);
+	uint8_t *broke = x86_jcc32(b, X_LE);
+	x86_alu_mi(b, X_SUB, X_RBP, JT_OFF_LEFT, (int32_t)n);
 	for (unsigned k = 0; k < n && !t->bad; k++) {
 		jt_insn(t, &d[k], vpc, k);
 		vpc += d[k].len;
@@ -408,13 +410,10 @@ static bool jt_emit(struct jt *t, const struct rv_dec *d, unsigned n, bool inter
 		jt_emit_slow(t, &t->slow[i]);
 	if (!b->full)
 		x86_patch32(broke, b->p);
-	x86_alu_mi(b, X_ADD, X_RBP, JT_OFF_LEFT, (int32_t)n);
 	jt_set_pc(t, t->vpc0);
 	jt_leave(t, JIT_EXIT_BUDGET);
 	return !b->full && !t->bad;
 }
-
-struct rv_jblock *rv_jit_new_block(struct rv_jit *j, uint64_t vpc, const uint8_t *host);
 
 /* CELLA_DEBUG=jit-dump=PC: the host code of the block at PC, for objdump -b binary. */
 static void jt_dump(const struct rv_jblock *blk, const uint8_t *code, size_t len)

@@ -269,15 +269,6 @@ static inline void x86_alu_rmx(struct xbuf *b, enum xalu op, unsigned dst, unsig
 	x86_op_rmx(b, true, false, (uint8_t)(op * 8 + 3), dst, base, index, disp);
 }
 
-/* [base + disp] op= imm32, always with a 32-bit immediate (the last 4 bytes emitted), so
- * the caller can patch it once the value is known */
-static inline void x86_alu_mi32(struct xbuf *b, enum xalu op, unsigned base, int32_t disp,
-				int32_t imm)
-{
-	x86_op_rm(b, true, false, 0x81, op, base, disp);
-	x86_u32(b, (uint32_t)imm);
-}
-
 /* rdx:rax = sign extension of rax (cqo), edx:eax of eax (cdq) */
 static inline void x86_cqo(struct xbuf *b, bool w)
 {
