@@ -157,6 +157,19 @@ static int64_t rv_code_index(const struct rv_hart *h, const uint8_t *p)
 	return -1;
 }
 
+/* The host address of the start of the guest page holding host address p (guest RAM need
+ * not be 4 KiB-aligned on the host: the board's ROM is not), or NULL when p is not RAM. */
+static const uint8_t *rv_code_page(const struct rv_hart *h, const uint8_t *p)
+{
+	const struct guest_mem *m = h->env.mem;
+	for (int i = 0; i < h->code_regions; i++) {
+		const uint8_t *base = m->region[i].host;
+		if (p >= base && p < base + m->region[i].size)
+			return base + (size_t)(p - base) / 4096 * 4096;
+	}
+	return NULL;
+}
+
 static bool rv_code_test(const struct rv_hart *h, int64_t i)
 {
 	return i >= 0 && ((h->code_bits[i / 64] >> (i % 64)) & 1);
@@ -189,7 +202,7 @@ static void rv_code_written(struct rv_hart *h, const uint8_t *p)
 		h->code_last = NULL;
 		rv_dcache_flush(h);
 		if (h->jit)
-			rv_jit_code_written(h, (const uint8_t *)((uintptr_t)p & ~(uintptr_t)4095));
+			rv_jit_code_written(h, rv_code_page(h, p));
 	}
 }
 

@@ -64,6 +64,8 @@ struct rv_jit {
 	struct rv_fault    fault;      /* a slow-path access's fault, for rv_jit_raise */
 	int64_t            start;      /* jit_left when instret was last brought up to date */
 
+	void              *xlate;      /* the translator's working state (translate.c) */
+
 	/* CELLA_DEBUG knobs (debug.c): for finding the translator's own bugs */
 	struct {
 		unsigned max_insns;       /* jit-max: longest block */
@@ -89,6 +91,9 @@ bool              rv_jit_table_full(const struct rv_jit *j);
 struct rv_jblock *rv_jit_find(struct rv_jit *j, uint64_t vpc, const uint8_t *host);
 /* A new entry (code filled in by the translator), or NULL when the table is full. */
 struct rv_jblock *rv_jit_new_block(struct rv_jit *j, uint64_t vpc, const uint8_t *host);
+
+/* The translator's working state, one per hart (calloc'd; free() releases it). */
+void *rv_jit_translator_new(void);
 
 /* Translate the block at h->pc whose first instruction is at host (a RAM page the hart may
  * fetch from). Returns the block, or NULL when the table or the code buffer is full. */

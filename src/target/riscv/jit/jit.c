@@ -84,8 +84,14 @@ int rv_jit_init(struct rv_hart *h, struct cerr *e)
 	if (j == MAP_FAILED)
 		return cerr_set(e, errno, "riscv jit: allocating the block table of hart %llu",
 				(unsigned long long)h->hartid);
+	j->xlate = rv_jit_translator_new();
+	if (!j->xlate) {
+		munmap(j, sizeof(*j));
+		return cerr_set(e, ENOMEM, "riscv jit: allocating the translator");
+	}
 	if (codemem_init(&j->mem, JIT_CODE_SIZE, e) < 0 || rv_jit_table_init(j, e) < 0) {
 		codemem_free(&j->mem);
+		free(j->xlate);
 		munmap(j, sizeof(*j));
 		return -1;
 	}
@@ -105,6 +111,7 @@ void rv_jit_free(struct rv_hart *h)
 	rv_jit_debug_stats(h);
 	rv_jit_table_free(h->jit);
 	codemem_free(&h->jit->mem);
+	free(h->jit->xlate);
 	munmap(h->jit, sizeof(*h->jit));
 	h->jit = NULL;
 }

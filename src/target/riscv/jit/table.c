@@ -10,8 +10,6 @@
 #include <errno.h>
 #include <sys/mman.h>
 
-#define PAGE_OF(p) ((const uint8_t *)((uintptr_t)(p) & ~(uintptr_t)4095))
-
 static uint32_t rv_jit_hash(uint64_t vpc)
 {
 	return (uint32_t)((vpc >> 1) ^ (vpc >> 17)) & (JIT_HASH_SIZE - 1);
@@ -110,7 +108,7 @@ struct rv_jblock *rv_jit_new_block(struct rv_jit *j, uint64_t vpc, const uint8_t
 {
 	if (rv_jit_table_full(j))
 		return NULL;
-	const uint8_t      *page = PAGE_OF(host);
+	const uint8_t      *page = host - (vpc & 0xfff);   /* the guest page's first byte */
 	struct rv_jit_page *p    = rv_jit_page_slot(j, page);
 	if (!p->page) {
 		*p = (struct rv_jit_page){ .page = page, .head = -1, .copy = j->n_pages++ };

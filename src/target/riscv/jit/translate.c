@@ -6,6 +6,7 @@
 #include "target/riscv/jit/translate.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "target/riscv/ops.h"
 
@@ -429,10 +430,15 @@ static void jt_dump(const struct rv_jblock *blk, const uint8_t *code, size_t len
 		(unsigned long long)blk->vpc, len, (void *)blk->code, name);
 }
 
+void *rv_jit_translator_new(void)
+{
+	return calloc(1, sizeof(struct jt));
+}
+
 struct rv_jblock *rv_jit_translate(struct rv_hart *h, uint64_t vpc, const uint8_t *host)
 {
-	static _Thread_local struct jt t;
 	struct rv_jit    *j = h->jit;
+	struct jt        *t = j->xlate;
 	struct rv_dec     d[JIT_BLOCK_INSNS];
 	bool              interp_next;
 	unsigned          max = j->dbg.max_insns;
@@ -440,27 +446,27 @@ struct rv_jblock *rv_jit_translate(struct rv_hart *h, uint64_t vpc, const uint8_
 	struct rv_jblock *blk = rv_jit_new_block(j, vpc, host);
 	if (!blk)
 		return NULL;
-	rv_code_mark(h, (const uint8_t *)((uintptr_t)host & ~(uintptr_t)4095));
+	rv_code_mark(h, host - (vpc & 0xfff));
 	for (;;) {
 		unsigned n = jt_scan(j, vpc, host, d, max, &interp_next);
 		if (n == 0)
 			return blk;                   /* code NULL: the interpreter's */
-		t = (struct jt){ .h = h, .j = j, .vpc0 = vpc, .n = n };
-		t.b = (struct xbuf){ j->mem.rw + j->mem.used, j->mem.rw + j->mem.used + JIT_BLOCK_BYTES,
+		*t = (struct jt){ .h = h, .j = j, .vpc0 = vpc, .n = n };
+		t->b = (struct xbuf){ j->mem.rw + j->mem.used, j->mem.rw + j->mem.used + JIT_BLOCK_BYTES,
 				     false };
 		if (j->mem.size - j->mem.used < JIT_BLOCK_BYTES)
 			return blk;
-		jt_regs_reset(&t.r);
-		uint8_t *start = t.b.p;
-		if (jt_emit(&t, d, n, interp_next)) {
-			j->mem.used += (size_t)(t.b.p - start);
+		jt_regs_reset(&t->r);
+		uint8_t *start = t->b.p;
+		if (jt_emit(t, d, n, interp_next)) {
+			j->mem.used += (size_t)(t->b.p - start);
 			j->mem.used  = (j->mem.used + 15) & ~(size_t)15;
 			blk->code = codemem_rx(&j->mem, start);
 			if (vpc == j->dbg.dump_pc)
-				jt_dump(blk, start, (size_t)(t.b.p - start));
+				jt_dump(blk, start, (size_t)(t->b.p - start));
 			return blk;
 		}
-		if (t.bad || n == 1)
+		if (t->bad || n == 1)
 			return blk;                   /* cannot emit: the interpreter's */
 		max = n / 2;                          /* too long for the buffer: shorter */
 	}
