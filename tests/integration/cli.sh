@@ -23,7 +23,28 @@ out=$("$CELLA" --bogus 2>/dev/null); rc=$?
 err=$("$CELLA" --bogus 2>&1 >/dev/null)
 expect_eq unknown-global-option-exit-2 "$rc" 2
 expect_eq unknown-global-option-stdout-empty "$out" ""
-expect_match unknown-global-option-message "$err" "unknown option '--bogus'"
+expect_match unknown-global-option-message "$err" "^cella: unknown option '--bogus'"
+check unknown-global-option-one-prefix sh -c '! printf "%s" "$1" | grep -q "cella: cella:"' _ "$err"
+
+# QEMU habits: one-dash spellings of vm's options; errors name the word typed, not 'vm'
+err=$("$CELLA" vm -kernel 2>&1 >/dev/null); rc=$?
+expect_eq vm-qemu-spelling-missing-arg-exit-2 "$rc" 2
+expect_match vm-qemu-spelling-missing-arg "$err" "^cella: vm: option '-kernel' needs an argument"
+err=$("$CELLA" vm --arch riscv64 -kernel /nonexistent/Image -nographic 2>&1 >/dev/null); rc=$?
+expect_eq vm-qemu-spelling-is-kernel-exit-1 "$rc" 1
+expect_match vm-qemu-spelling-is-kernel "$err" 'open `/nonexistent/Image`'
+err=$("$CELLA" vm -kernal x 2>&1 >/dev/null); rc=$?
+expect_eq vm-unknown-one-dash-exit-2 "$rc" 2
+expect_match vm-unknown-one-dash-names-word "$err" "^cella: vm: unknown option '-kernal'"
+err=$("$CELLA" vm -netdev user,id=n0 2>&1 >/dev/null); rc=$?
+expect_eq vm-qemu-netdev-exit-2 "$rc" 2
+expect_match vm-qemu-netdev-hint "$err" "unknown option '-netdev': use --net user"
+err=$("$CELLA" vm -serial mon:stdio 2>&1 >/dev/null)
+expect_match vm-qemu-serial-hint "$err" "--serial-log FILE"
+err=$("$CELLA" -kernel Image 2>&1 >/dev/null); rc=$?
+expect_eq global-qemu-option-exit-2 "$rc" 2
+expect_match global-qemu-option-names-word "$err" "^cella: unknown option '-kernel'"
+expect_match global-qemu-option-names-vm "$err" "an option of the vm command: cella vm --kernel"
 
 err=$("$CELLA" host --bogus 2>&1 >/dev/null); rc=$?
 expect_eq unknown-host-option-exit-2 "$rc" 2
