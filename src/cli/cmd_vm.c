@@ -48,6 +48,7 @@ const struct cli_command cmd_vm = {
 	"  --net tap=NAME       a host tap interface\n"
 	"  --9p DIR,TAG         share a host folder over virtio-9p under mount tag TAG\n"
 	"  --rng                virtio-rng fed by the host's getrandom()\n"
-	"  --console-file FILE  virtio-console output to FILE\n",
+	"  --console-file FILE  virtio-console output to FILE\n"
+	"  --serial-log FILE    also copy the serial console's output to FILE\n",
 	.run     = vm_run,
 };

@@ -205,6 +205,8 @@ static int x86_boot(struct x86_machine *m, const struct vm_config *cfg, struct c
 
 	uart16550_init(&m->uart, STDOUT_FILENO, kvm_vm_irq_line(vm, X86_UART_IRQ));
 	m->uart_ready = true;
+	if (cfg->serial_log && uart16550_log_to(&m->uart, cfg->serial_log, e) < 0)
+		return cerr_wrap(e, "vm");
 	if (bus_map(&vm->pio, "serial", X86_UART_PORT, UART16550_WINDOW, &uart16550_ops, &m->uart,
 		    e) < 0 ||
 	    x86_ports_map(vm, e) < 0)
