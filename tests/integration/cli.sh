@@ -74,3 +74,20 @@ expect_match no-command-message "$err" 'no command given'
 err=$("$CELLA" host --root /nonexistent/cella 2>&1 >/dev/null); rc=$?
 expect_eq bad-root-exit-1 "$rc" 1
 expect_match bad-root-names-path "$err" 'host root `/nonexistent/cella`: No such file or directory'
+
+# `cella help vm` tells the truth: --kernel is optional, --smp's limit, the keys, the statuses
+out=$("$CELLA" help vm); rc=$?
+expect_eq help-vm-exit-0 "$rc" 0
+check help-vm-kernel-optional sh -c 'printf "%s" "$1" | grep -q "^ *\[--kernel FILE\]"' _ "$out"
+expect_match help-vm-smp-limit "$out" '--smp N +number of CPUs, 1 to 64'
+expect_match help-vm-escape-keys "$out" 'Ctrl-A h +list these keys'
+expect_match help-vm-quit-key "$out" 'Ctrl-A x +quit'
+expect_match help-vm-exit-status "$out" '128\+N +cella got signal N'
+expect_eq vm-help-same-as-help-vm "$("$CELLA" vm --help)" "$out"
+# every option the parser knows is in the help
+for o in arch memory smp bios kernel initrd append drive net 9p rng console-file serial-log; do
+	expect_match "help-vm-lists-$o" "$out" "--$o"
+done
+err=$("$CELLA" vm --smp 65 2>&1 >/dev/null); rc=$?
+expect_eq vm-smp-65-exit-2 "$rc" 2
+expect_match vm-smp-65-message "$err" "--smp wants 1 to 64, not '65'"
