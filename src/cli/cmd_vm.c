@@ -37,7 +37,7 @@ const struct cli_command cmd_vm = {
 	"Boot a guest. The default --arch is x86_64 (KVM) on an x86_64 host, else riscv64;\n"
 	"riscv64 is emulated and runs anywhere ('cella host' says what this machine can run).\n"
 	"Without --kernel, the machine's default guest boots (scripts/build-riscv-guest and\n"
-	"scripts/build-x86-guest.sh build them). The guest's serial console is the terminal;\n"
+	"scripts/build-x86-guest build them). The guest's serial console is the terminal;\n"
 	"cella exits when the guest powers off.\n\n"
 	"Options:\n"
 	"  --arch ARCH          riscv64 (software emulation) or x86_64 (KVM)\n"

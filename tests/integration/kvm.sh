@@ -19,7 +19,7 @@ K=$work/guest.bzImage
 err=$(CELLA_GUEST_DIR=$work/no-guest "$CELLA" vm --arch x86_64 2>&1); rc=$?
 expect_eq no-kernel-no-default-exit-1 "$rc" 1
 expect_match no-kernel-no-default-message "$err" \
-	"no --kernel given and no default x86_64 guest at \`$work/no-guest\`: build one with scripts/build-x86-guest.sh"
+	"no --kernel given and no default x86_64 guest at \`$work/no-guest\`: build one with scripts/build-x86-guest"
 
 err=$("$CELLA" vm --kernel "$work/nonexistent" 2>&1); rc=$?
 expect_eq missing-kernel-exit-1 "$rc" 1

@@ -233,7 +233,7 @@ static void x86_signalled(void *opaque, int status)
 	kvm_vm_stop(&m->vm, status);
 }
 
-/* Without --kernel: the guest scripts/build-x86-guest.sh made, with a command line that lets
+/* Without --kernel: the guest scripts/build-x86-guest made, with a command line that lets
  * its `poweroff -f` end the run (no ACPI here: init exits, the kernel panics and resets at
  * once through the i8042). */
 #define X86_DEFAULT_APPEND \
@@ -246,7 +246,7 @@ static int x86_run(const struct vm_config *cfg_in, struct cerr *e)
 	struct vm_guest_files   guest;
 
 	if (!cfg->kernel) {
-		if (vm_default_guest("x86_64", "bzImage", "scripts/build-x86-guest.sh", &guest,
+		if (vm_default_guest("x86_64", "bzImage", "scripts/build-x86-guest", &guest,
 				     e) < 0)
 			return -1;
 		with_guest        = *cfg_in;
