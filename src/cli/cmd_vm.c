@@ -3,8 +3,33 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "host/host.h"
 #include "vm/config.h"
+#include "vm/guest.h"
 #include "vm/machine.h"
+
+/* Without --kernel the x86_64 machine boots its default guest, which a user may be about to
+ * spend half an hour building: first ask the host probe whether KVM can run it at all, and if
+ * not, name what runs here instead (the riscv64 machine needs no privilege or hardware). */
+static int vm_check_kvm(const struct vm_config *cfg, struct cerr *e)
+{
+	static struct host_report r;
+	struct vm_guest_files     rv;
+	struct cerr               ignored;
+
+	if (cfg->kernel || strcmp(cfg->arch, "x86_64") != 0)
+		return 0;
+	if (host_probe(NULL, &r, e) < 0)
+		return cerr_wrap(e, "vm");
+	if (r.kvm_vm.usable)
+		return 0;
+	bool rv_built = vm_default_guest("riscv64", "Image", "", &rv, &ignored) == 0;
+	return cerr_set(e, 0, "vm: the x86_64 machine%s needs KVM, which is not usable here: %s. "
+			"The riscv64 machine is emulated and runs on any host: %s",
+			cfg->arch_given ? "" : " (the default on this host)", r.kvm_vm.why,
+			rv_built ? "cella vm --arch riscv64"
+				 : "scripts/build-riscv-guest, then cella vm --arch riscv64");
+}
 
 static int vm_run(const struct cli_globals *g, int argc, char **argv, struct cerr *e)
 {
@@ -18,7 +43,7 @@ static int vm_run(const struct cli_globals *g, int argc, char **argv, struct cer
 			return 0;
 		}
 	}
-	if (vm_config_parse(&cfg, argc, argv, e) < 0)
+	if (vm_config_parse(&cfg, argc, argv, e) < 0 || vm_check_kvm(&cfg, e) < 0)
 		return -1;
 	const struct vm_machine *m = vm_machine_find(cfg.arch);
 	if (!m)
