@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "cli/version.h"
 #include "container/container.h"
 #include "vm/config.h"
 
@@ -150,7 +151,8 @@ int cli_main(int argc, char **argv)
 			cli_print_usage(stdout);
 			return 0;
 		case 'V':
-			printf("cella version %s\n", CELLA_VERSION);
+			printf("cella version %s (commit %s, %s)\n", CELLA_VERSION, CELLA_COMMIT,
+			       CELLA_BUILD);
 			return 0;
 		default:
 			return cli_bad_global(argv[word], c, argv);

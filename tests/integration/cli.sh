@@ -7,7 +7,18 @@ expect_match help-lists-host "$out" '^  host +show which virtualization'
 
 out=$("$CELLA" --version); rc=$?
 expect_eq version-exit-0 "$rc" 0
-expect_match version-format "$out" '^cella version [0-9]+\.[0-9]+\.[0-9]+$'
+expect_match version-format "$out" \
+	'^cella version [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{12}(-dirty)?|unknown), [a-z]+ build(, sanitize=[a-z,]+)?\)$'
+# the commit is the one the binary was built from (tests/run builds the tree it runs)
+if head=$(git -C "$CELLA_TOP" rev-parse HEAD 2>/dev/null); then
+	expect_match version-names-head "$out" "commit ${head:0:12}"
+else
+	skip version-names-head "$CELLA_TOP is not a git checkout"
+fi
+case "$CELLA_VARIANT" in
+san) expect_match version-names-sanitizers "$out" 'debug build, sanitize=address,undefined' ;;
+plain) expect_match version-names-build-type "$out" 'debugoptimized build\)$' ;;
+esac
 
 out=$("$CELLA" help host); rc=$?
 expect_eq help-host-exit-0 "$rc" 0
