@@ -106,7 +106,7 @@ expect_match serial-log-has-console "$(cat "$work/serial.log" 2>&1)" "Type 'powe
 check serial-log-has-no-keys-help sh -c '! grep -q "cella console keys" "$1"' _ "$work/serial.log"
 err=$(vm --kernel "$guest/Image" --serial-log "$work/no/such/dir/log" 2>&1 </dev/null); rc=$?
 expect_eq serial-log-bad-path-exit-1 "$rc" 1
-expect_match serial-log-bad-path-message "$err" "serial log \\`$work/no/such/dir/log\\`: No such file"
+expect_match serial-log-bad-path-message "$err" "serial log \`$work/no/such/dir/log\`: No such file"
 
 # a stop signal ends the run like a power-off, with the shell's status for it
 "$CELLA" vm --arch riscv64 -m 256M --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
