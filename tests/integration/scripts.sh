@@ -51,7 +51,15 @@ missing=$(. "$CELLA_TOP/scripts/lib.sh"; apt_missing dpkg cella-no-such-package)
 expect_eq apt-missing-lists-only-missing "$missing" "cella-no-such-package "
 # apt-get install is told to wait for dpkg's lock, in every script that installs
 check lib-install-waits-for-dpkg grep -q 'DPkg::Lock::Timeout' "$CELLA_TOP/scripts/lib.sh"
-for s in install-deps build-x86-guest; do
+for s in install-deps build-riscv-guest build-x86-guest; do
 	check "$s-installs-through-lib" sh -c '! grep -n "apt-get .*install" "$1" && grep -q "apt_install" "$1"' \
 		_ "$CELLA_TOP/scripts/$s"
 done
+
+# The guest script's own command line
+out=$("$CELLA_TOP/scripts/build-riscv-guest" --help); rc=$?
+expect_eq guest-help-exit-0 "$rc" 0
+expect_match guest-help-from-source "$out" '--from-source'
+err=$("$CELLA_TOP/scripts/build-riscv-guest" --bogus 2>&1); rc=$?
+expect_eq guest-bad-option-exit-2 "$rc" 2
+expect_match guest-bad-option-message "$err" "unknown option '--bogus'"
