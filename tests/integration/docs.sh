@@ -69,3 +69,27 @@ if [ ! -e "$build/guest/riscv64" ]; then
 else
 	skip lookup-names-both-places "a default riscv64 guest is built beside $CELLA"
 fi
+# docs/devices.md: the 9p mount line that works in the guest (9P2000.L fails as an option)
+check devices-9p-mount-line grep -q 'mount -t 9p -o trans=virtio,version=9p2000.L' "$CELLA_TOP/docs/devices.md"
+check devices-9p-no-bad-version sh -c '! grep -q "version=9P2000" "$1"' _ "$CELLA_TOP/docs/devices.md"
+
+# docs/ARCHITECTURE.md names every folder of the tree (by path, or as NAME/ in its parent's row)
+if files=$(git -C "$CELLA_TOP" ls-files 2>/dev/null) && [ -n "$files" ]; then
+	for d in $(printf '%s\n' "$files" | xargs -n1 dirname | sort -u); do
+		[ "$d" = . ] && continue
+		check "architecture-names-$d" sh -c 'grep -qF -- "$2" "$1" || grep -qF -- "$3/" "$1"' _ \
+			"$CELLA_TOP/docs/ARCHITECTURE.md" "$d" "$(basename "$d")"
+	done
+else
+	skip architecture-folders "$CELLA_TOP is not a git checkout"
+fi
+# no Markdown table is split in two by a blank line (the second half renders as text)
+for f in "$CELLA_TOP"/README.md "$CELLA_TOP"/docs/*.md; do
+	# a row right after "row, blank line" that is not the header of a new table (whose next
+	# line is the |---| separator)
+	split=$(awk 'c { if ($0 !~ /^\|[-:| ]+\|?$/) print c; c = 0 }
+		p ~ /^\|/ && $0 == "" { b = NR; next }
+		b == NR - 1 && $0 ~ /^\|/ { c = b }
+		{ p = $0; b = 0 }' "$f")
+	expect_eq "no-split-table-$(basename "$f")" "$split" ""
+done
