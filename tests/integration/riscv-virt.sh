@@ -123,7 +123,7 @@ expect_eq default-guest-exit-0 "$rc" 0
 expect_match default-guest-init-ok "$out" 'GUEST-INIT-OK'
 err=$(CELLA_GUEST_DIR=$work/none vm 2>&1); rc=$?
 expect_eq no-default-guest-exit-1 "$rc" 1
-expect_match no-default-guest-message "$err" "no default riscv64 guest at \`$work/none\` \\(\\$CELLA_GUEST_DIR\\): build one with scripts/build-riscv-guest"
+expect_match no-default-guest-message "$err" "no default riscv64 guest at \`$work/none\` \\(\\\$CELLA_GUEST_DIR\\): build one with scripts/build-riscv-guest"
 
 # bad input: a clear message, a non-zero status, no hang
 err=$(vm --kernel "$work/nonexistent" 2>&1); rc=$?
