@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "cli/version.h"
 #include "container/container.h"
+#include "vm/config.h"
 
 static const struct cli_command *const cli_commands[] = {
 	&cmd_help,
@@ -60,12 +62,34 @@ void cli_print_usage(FILE *f)
 int cli_option_error(struct cerr *e, const char *cmd, int c, char **argv)
 {
 	const char *arg = argv[optind - 1];
+	const char *sep = cmd ? ": " : "";
 
+	cmd = cmd ? cmd : "";
 	if (c == ':')
-		return cerr_usage(e, "%s: option '%s' needs an argument", cmd, arg);
+		return cerr_usage(e, "%s%soption '%s' needs an argument", cmd, sep, arg);
 	if (optopt && !(arg[0] == '-' && arg[1] == '-'))
-		return cerr_usage(e, "%s: unknown option '-%c'", cmd, optopt);
-	return cerr_usage(e, "%s: unknown option '%s'", cmd, arg);
+		return cerr_usage(e, "%s%sunknown option '-%c'", cmd, sep, optopt);
+	return cerr_usage(e, "%s%sunknown option '%s'", cmd, sep, arg);
+}
+
+/* An unknown option before the command. QEMU users write `cella -kernel Image`: a word that
+ * is one of `cella vm`'s options is named as such. */
+static int cli_bad_global(const char *word, int c, char **argv)
+{
+	struct cerr e = { 0 };
+	const char *name = word + strspn(word, "-");
+
+	if (c != ':' && word[0] == '-' && word[1] != '-' && strlen(word) > 2)
+		cerr_usage(&e, "unknown option '%s'", word);  /* -kernel, not '-k' */
+	else
+		cli_option_error(&e, NULL, c, argv);
+	fprintf(stderr, "cella: %s\n", e.msg);
+	if (name[0] && vm_config_has_option(name))
+		fprintf(stderr, "cella: '%s' is an option of the vm command: cella vm --%s ...\n",
+			word, name);
+	fputc('\n', stderr);
+	cli_print_usage(stderr);
+	return 2;
 }
 
 static FILE *cli_log_file;
@@ -97,8 +121,10 @@ int cli_main(int argc, char **argv)
 	int                c;
 
 	opterr = 0;
-	/* '+' stops at the command name: what follows belongs to the command. */
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+	/* '+' stops at the command name: what follows belongs to the command, so the word being
+	 * parsed is always argv[word]. */
+	for (int word = optind; (c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1;
+	     word = optind) {
 		switch (c) {
 		case 'd':
 			g.debug = true;
@@ -125,13 +151,11 @@ int cli_main(int argc, char **argv)
 			cli_print_usage(stdout);
 			return 0;
 		case 'V':
-			printf("cella version %s\n", CELLA_VERSION);
+			printf("cella version %s (commit %s, %s)\n", CELLA_VERSION, CELLA_COMMIT,
+			       CELLA_BUILD);
 			return 0;
 		default:
-			cli_option_error(&e, "cella", c, argv);
-			fprintf(stderr, "cella: %s\n\n", e.msg);
-			cli_print_usage(stderr);
-			return 2;
+			return cli_bad_global(argv[word], c, argv);
 		}
 	}
 	if (optind >= argc) {

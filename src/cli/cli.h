@@ -30,7 +30,8 @@ int cli_main(int argc, char **argv);
 /* Look a command up by name; NULL when there is none. */
 const struct cli_command *cli_find(const char *name);
 
-/* Turn a getopt_long failure (c is '?' or ':') into a usage error naming the option. */
+/* Turn a getopt_long failure (c is '?' or ':') into a usage error naming the option, after
+ * "cmd: " (none when cmd is NULL: cella's own global options). */
 int cli_option_error(struct cerr *e, const char *cmd, int c, char **argv);
 
 /* Print the list of commands (for `cella --help`). */

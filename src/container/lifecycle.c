@@ -281,9 +281,17 @@ int ctr_list(const struct ctr_globals *g, enum ctr_format f, FILE *out, struct c
 		json_decref(arr);
 		return cerr_set(e, errno, "open `%s`", root);
 	}
-	if (f == CTR_TABLE)
-		fprintf(out, "%-20s %-8s %-10s %-40s %-20s %s\n", "ID", "PID", "STATUS", "BUNDLE",
-			"CREATED", "OWNER");
+	/* The ID column fits the longest id (podman's are 64 hex digits): each entry is named
+	 * by its container's id. */
+	int id_width = 20;
+	if (f == CTR_TABLE) {
+		while ((de = readdir(d)))
+			if (de->d_name[0] != '.' && (int)strlen(de->d_name) > id_width)
+				id_width = (int)strlen(de->d_name);
+		rewinddir(d);
+		fprintf(out, "%-*s %-8s %-10s %-40s %-20s %s\n", id_width, "ID", "PID", "STATUS",
+			"BUNDLE", "CREATED", "OWNER");
+	}
 	while ((de = readdir(d))) {
 		char             path[PATH_MAX + 256];
 		struct ctr_state st;
@@ -311,8 +319,8 @@ int ctr_list(const struct ctr_globals *g, enum ctr_format f, FILE *out, struct c
 		if (f == CTR_QUIET)
 			fprintf(out, "%s\n", st.id);
 		else if (f == CTR_TABLE)
-			fprintf(out, "%-20s %-8d %-10s %-40s %-20s %s\n", st.id, pid, status, st.bundle,
-				st.created, owner);
+			fprintf(out, "%-*s %-8d %-10s %-40s %-20s %s\n", id_width, st.id, pid, status,
+				st.bundle, st.created, owner);
 		else
 			json_array_append_new(arr, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s}",
 							     "id", st.id, "pid", pid, "status", status,

@@ -63,9 +63,15 @@ static void advise_kvm(struct host_report *r)
 			 "virtualization here");
 		return;
 	case KVM_NOT_LOADED:
-		snprintf(v->why, sizeof(v->why),
-			 "the CPU has %s but /dev/kvm is missing: load the module (modprobe %s)", ext,
-			 r->cpu.vmx ? "kvm_intel" : "kvm_amd");
+		if (host_list_has(&kvm->modules, r->cpu.vmx ? "kvm_intel" : "kvm_amd"))
+			snprintf(v->why, sizeof(v->why),
+				 "the CPU has %s and %s is loaded, but there is no /dev/kvm: pass the "
+				 "device in (a container: --device /dev/kvm) or create it (mknod "
+				 "/dev/kvm c 10 232)", ext, r->cpu.vmx ? "kvm_intel" : "kvm_amd");
+		else
+			snprintf(v->why, sizeof(v->why),
+				 "the CPU has %s but /dev/kvm is missing: load the module (modprobe %s)",
+				 ext, r->cpu.vmx ? "kvm_intel" : "kvm_amd");
 		return;
 	case KVM_SOFTWARE_PVM:
 		snprintf(v->why, sizeof(v->why),

@@ -48,6 +48,7 @@ struct host_kvm {
 	struct host_list modules;      /* kvm modules present under /sys/module */
 	struct host_list caps;         /* extensions the monitor uses that KVM offers */
 	enum kvm_backing backing;
+	char             note[200];    /* what an odd combination means, "" when nothing is odd */
 };
 
 #define HOST_NS_KINDS 8
@@ -115,7 +116,10 @@ void host_list_add(struct host_list *l, const char *name);
 const char *host_kvm_backing_name(enum kvm_backing b);
 const char *host_cgroup_mode_name(enum cgroup_mode m);
 
-/* Output. */
+/* Output. The JSON document's "schema_version": raised when a key changes meaning or goes
+ * away; keys may be added without raising it. */
+#define HOST_JSON_SCHEMA_VERSION 1
+
 void host_print_text(FILE *f, const struct host_report *r);
 /* Print the report as one JSON document; returns -1 with *e set on failure. */
 int host_print_json(FILE *f, const struct host_report *r, struct cerr *e);

@@ -101,6 +101,11 @@ void host_probe_kvm(const char *prefix, const struct host_cpu *cpu, struct host_
 		kvm->backing = KVM_HARDWARE; /* vendor module built in without a /sys/module entry */
 	else
 		kvm->backing = KVM_UNKNOWN;
+	if (!kvm->present && kvm->modules.n > 0)
+		snprintf(kvm->note, sizeof(kvm->note),
+			 "KVM modules are loaded but there is no /dev/kvm device node: typical inside "
+			 "a container (the device was not passed in) or a VM without nested "
+			 "virtualization");
 }
 
 const char *host_kvm_backing_name(enum kvm_backing b)

@@ -37,6 +37,7 @@ static void print_kvm(FILE *f, const struct host_kvm *kvm)
 	}
 	fprintf(f, "  modules        ");
 	print_list(f, &kvm->modules);
+
 	static const char *const what[] = {
 		[KVM_ABSENT]       = "no KVM",
 		[KVM_HARDWARE]     = "hardware virtualization (vmx/svm)",
@@ -46,6 +47,8 @@ static void print_kvm(FILE *f, const struct host_kvm *kvm)
 	};
 	fprintf(f, "  backing         %s — %s\n", host_kvm_backing_name(kvm->backing),
 		what[kvm->backing]);
+	if (kvm->note[0])
+		fprintf(f, "  note            %s\n", kvm->note);
 }
 
 static void print_verdict(FILE *f, const char *name, const struct host_verdict *v)
@@ -108,6 +111,16 @@ void host_print_text(FILE *f, const struct host_report *r)
 		fprintf(f, "  - A whole machine with its own kernel: emulation, since KVM is not "
 			   "usable here (%s).\n", host_kvm_backing_name(r->kvm.backing));
 	fprintf(f, "  - A foreign CPU (riscv64): emulation.\n");
+
+	fprintf(f, "\nNext\n");
+	if (r->kvm_vm.usable)
+		fprintf(f, "  %-27s %s\n", "cella vm",
+			"boot an x86_64 KVM machine to a shell (its guest: scripts/build-x86-guest)");
+	fprintf(f, "  %-27s %s\n", "cella vm --arch riscv64",
+		"boot an emulated riscv64 machine to a shell (its guest: scripts/build-riscv-guest)");
+	if (r->container.usable)
+		fprintf(f, "  %-27s %s\n", "cella spec && cella run ID",
+			"run a container from a bundle (cella help run)");
 }
 
 static json_t *list_json(const struct host_list *l)
@@ -129,7 +142,7 @@ static json_t *kvm_json(const struct host_kvm *kvm)
 	char mode[8];
 
 	snprintf(mode, sizeof(mode), "%04o", kvm->mode);
-	return json_pack("{s:s, s:b, s:b, s:s?, s:s?, s:s?, s:b, s:o, s:s?, s:o, s:o, s:s}",
+	return json_pack("{s:s, s:b, s:b, s:s?, s:s?, s:s?, s:b, s:o, s:s?, s:o, s:o, s:s, s:s?}",
 			 "device", "/dev/kvm",
 			 "present", kvm->present,
 			 "chardev", kvm->chardev,
@@ -142,7 +155,8 @@ static json_t *kvm_json(const struct host_kvm *kvm)
 			 "api_note", kvm->api_note[0] ? kvm->api_note : NULL,
 			 "extensions", list_json(&kvm->caps),
 			 "modules", list_json(&kvm->modules),
-			 "backing", host_kvm_backing_name(kvm->backing));
+			 "backing", host_kvm_backing_name(kvm->backing),
+			 "note", kvm->note[0] ? kvm->note : NULL);
 }
 
 static json_t *ns_json(const struct host_ns *ns)
@@ -176,8 +190,9 @@ int host_print_json(FILE *f, const struct host_report *r, struct cerr *e)
 {
 	const struct host_cpu *cpu = &r->cpu;
 	json_t *doc = json_pack(
-		"{s:{s:s, s:s, s:s, s:i, s:b, s:b, s:b}, s:o, s:o, s:{s:b, s:b, s:o}, s:o, s:b,"
+		"{s:i, s:{s:s, s:s, s:s, s:i, s:b, s:b, s:b}, s:o, s:o, s:{s:b, s:b, s:o}, s:o, s:b,"
 		" s:{s:o, s:o, s:o}, s:{s:[s], s:s}, s:s}",
+		"schema_version", HOST_JSON_SCHEMA_VERSION,
 		"cpu", "arch", cpu->arch, "vendor", cpu->vendor, "model", cpu->model,
 		"count", cpu->count, "vmx", cpu->vmx, "svm", cpu->svm, "hypervisor",
 		cpu->hypervisor,

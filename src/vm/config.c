@@ -38,41 +38,6 @@ int vm_parse_size(const char *text, uint64_t *bytes, struct cerr *e)
 	return 0;
 }
 
-/* The value in kB of a "Name:   123 kB" line of meminfo, or -1 without one. */
-static long long meminfo_kb(const char *text, const char *name)
-{
-	size_t      len  = strlen(name);
-	const char *line = text;
-
-	while (line) {
-		if (strncmp(line, name, len) == 0 && line[len] == ':') {
-			char     *end;
-			long long v = strtoll(line + len + 1, &end, 10);
-			return end == line + len + 1 || v < 0 ? -1 : v;
-		}
-		line = strchr(line, '\n');
-		if (line)
-			line++;
-	}
-	return -1;
-}
-
-int vm_host_memory(const char *meminfo, uint64_t *bytes, struct cerr *e)
-{
-	cleanup_free char *text = NULL;
-	size_t             len;
-
-	if (file_read_all(meminfo, &text, &len, e) < 0)
-		return -1;
-	long long kb = meminfo_kb(text, "MemAvailable");
-	if (kb < 0)
-		kb = meminfo_kb(text, "MemTotal"); /* kernels before 3.14 */
-	if (kb < 0)
-		return cerr_set(e, ENOENT, "%s: neither MemAvailable nor MemTotal", meminfo);
-	*bytes = (uint64_t)kb << 10;
-	return 0;
-}
-
 /* Copy an option's text into the config's scratch so it can be split in place. */
 static char *vm_scratch_copy(struct vm_config *cfg, const char *s, struct cerr *e)
 {
@@ -103,8 +68,8 @@ static int vm_parse_drive(struct vm_config *cfg, const char *arg, struct cerr *e
 			d.readonly = true;
 		else if (strcmp(kv, "readonly=off") == 0)
 			d.readonly = false;
-		else if (strcmp(kv, "format=raw") == 0)
-			; /* the only format; accepted for QEMU users */
+		else if (strcmp(kv, "format=raw") == 0 || strcmp(kv, "if=virtio") == 0)
+			; /* the only format and interface; accepted for QEMU users */
 		else
 			return cerr_usage(e, "vm: --drive: unknown setting '%s' (want file=PATH[,readonly])", kv);
 	}
@@ -158,6 +123,42 @@ static int vm_parse_share(struct vm_config *cfg, const char *arg, struct cerr *e
 	cfg->share[cfg->n_shares++] = (struct vm_share){ .dir = s, .tag = comma + 1 };
 	return 0;
 }
+
+/* The value in kB of a "Name:   123 kB" line of meminfo, or -1 without one. */
+static long long meminfo_kb(const char *text, const char *name)
+{
+	size_t      len  = strlen(name);
+	const char *line = text;
+
+	while (line) {
+		if (strncmp(line, name, len) == 0 && line[len] == ':') {
+			char     *end;
+			long long v = strtoll(line + len + 1, &end, 10);
+			return end == line + len + 1 || v < 0 ? -1 : v;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return -1;
+}
+
+int vm_host_memory(const char *meminfo, uint64_t *bytes, struct cerr *e)
+{
+	cleanup_free char *text = NULL;
+	size_t             len;
+
+	if (file_read_all(meminfo, &text, &len, e) < 0)
+		return -1;
+	long long kb = meminfo_kb(text, "MemAvailable");
+	if (kb < 0)
+		kb = meminfo_kb(text, "MemTotal"); /* kernels before 3.14 */
+	if (kb < 0)
+		return cerr_set(e, ENOENT, "%s: neither MemAvailable nor MemTotal", meminfo);
+	*bytes = (uint64_t)kb << 10;
+	return 0;
+}
+
 
 /* --trace traps|exceptions|interrupts|returns[,file=PATH][,hart=N][,pc=LO-HI] */
 static int vm_parse_trace(struct vm_config *cfg, const char *arg, struct cerr *e)
@@ -223,26 +224,135 @@ static int vm_check_gdb(const char *spec, struct cerr *e)
 	return cerr_usage(e, "vm: --gdb wants tcp:[HOST]:PORT or unix:PATH, not '%s'", spec);
 }
 
+static const struct option vm_opts[] = {
+	{ "arch",         required_argument, NULL, 'a' },
+	{ "memory",       required_argument, NULL, 'm' },
+	{ "smp",          required_argument, NULL, 'P' },
+	{ "bios",         required_argument, NULL, 'b' },
+	{ "kernel",       required_argument, NULL, 'k' },
+	{ "initrd",       required_argument, NULL, 'i' },
+	{ "append",       required_argument, NULL, 'A' },
+	{ "drive",        required_argument, NULL, 'd' },
+	{ "net",          required_argument, NULL, 'n' },
+	{ "9p",           required_argument, NULL, '9' },
+	{ "rng",          no_argument,       NULL, 'r' },
+	{ "console-file", required_argument, NULL, 'c' },
+	{ "serial-log",   required_argument, NULL, 'L' },
+	{ "trace",        required_argument, NULL, 't' },
+	{ "gdb",          required_argument, NULL, 'g' },
+	{ "accel",        required_argument, NULL, 'X' },
+	/* QEMU habits that say what cella always does: the console is the terminal, and a
+	 * guest's reboot ends the run */
+	{ "nographic",    no_argument,       NULL, 'N' },
+	{ "no-reboot",    no_argument,       NULL, 'N' },
+	{ 0 },
+};
+
+/* The option whose name is `name` up to an '=' (exactly: no abbreviation), or NULL. */
+static const struct option *vm_option(const char *name)
+{
+	size_t n = strcspn(name, "=");
+
+	for (const struct option *o = vm_opts; o->name; o++)
+		if (strlen(o->name) == n && strncmp(o->name, name, n) == 0)
+			return o;
+	return NULL;
+}
+
+bool vm_config_has_option(const char *name)
+{
+	return vm_option(name) != NULL;
+}
+
+/* QEMU spells long options with one dash (-kernel Image), which getopt reads as -k -e -r...
+ * A one-dash word that names an option exactly gets its second dash; abbreviations do not,
+ * so QEMU's -s or -S is never taken for --smp. Option arguments are left as they are. */
+static int vm_qemu_spellings(struct vm_config *cfg, int argc, char **argv, char **out,
+			     struct cerr *e)
+{
+	for (int i = 0; i <= argc; i++)
+		out[i] = i < argc ? argv[i] : NULL;
+	for (int i = 1; i < argc; i++) {
+		const char          *w = argv[i];
+		const struct option *o = NULL;
+
+		if (w[0] != '-' || strcmp(w, "--") == 0)
+			break;  /* getopt stops here too ('+') */
+		if (w[1] == '-') {
+			o = vm_option(w + 2);
+		} else if (strcmp(w, "-m") == 0) {
+			i++;  /* -m SIZE */
+		} else if (w[1] && w[2] && (o = vm_option(w + 1))) {
+			char two[256];
+			if (snprintf(two, sizeof(two), "-%s", w) >= (int)sizeof(two))
+				return cerr_usage(e, "vm: option '%.40s...' is too long", w);
+			if (!(out[i] = vm_scratch_copy(cfg, two, e)))
+				return -1;
+		}
+		if (o && o->has_arg == required_argument && !strchr(w, '='))
+			i++;  /* its argument, whatever it looks like */
+	}
+	return 0;
+}
+
+/* What QEMU users reach for, and cella's way to say it. */
+static const struct {
+	const char *qemu[4];
+	const char *hint;
+} vm_qemu_hints[] = {
+	{ { "M", "machine" }, "the machine is --arch riscv64 (QEMU's virt board) or --arch x86_64 (KVM)" },
+	{ { "cpu" }, "riscv64 harts are RV64GC with Zba, Zbb, Zbs and Sstc; x86_64 vCPUs are the host's" },
+	{ { "serial", "chardev", "monitor", "mon" },
+	  "the serial console is the terminal; --serial-log FILE also copies it to FILE "
+	  "(Ctrl-A h lists the keys)" },
+	{ { "netdev", "nic" }, "use --net user[,hostfwd=tcp::HOST-:GUEST] or --net tap=NAME" },
+	{ { "device" }, "devices come from --drive, --net, --9p, --rng and --console-file" },
+	{ { "hda", "cdrom", "blockdev" }, "use --drive file=IMG" },
+	{ { "fsdev", "virtfs" }, "use --9p DIR,TAG" },
+	{ { "enable-kvm" }, "--arch x86_64 runs on KVM (--accel kvm); riscv64 is emulated (--accel jit or interp)" },
+	{ { "display", "vga", "vnc", "curses" }, "cella has no display: the console is the terminal" },
+};
+
+static int vm_option_error(const char *word, int c, struct cerr *e)
+{
+	const char *name = word + strspn(word, "-");
+	size_t      n    = strcspn(name, "=");
+	const char *hit[4];
+	int         n_hit = 0;
+
+	if (c == ':')
+		return cerr_usage(e, "vm: option '%s' needs an argument", word);
+	const struct option *o = vm_option(name);
+	if (o && o->has_arg == no_argument && name[n] == '=')
+		return cerr_usage(e, "vm: option '--%s' takes no argument", o->name);
+	for (o = vm_opts; o->name && word[1] == '-'; o++)  /* getopt allows --abbreviations */
+		if (strncmp(o->name, name, n) == 0 && n_hit < 4)
+			hit[n_hit++] = o->name;
+	if (n_hit > 1)
+		return cerr_usage(e, "vm: option '%.*s' is ambiguous: --%s or --%s%s", (int)(n + 2),
+				  word, hit[0], hit[1], n_hit > 2 ? " or more" : "");
+	for (size_t i = 0; i < sizeof(vm_qemu_hints) / sizeof(vm_qemu_hints[0]); i++)
+		for (int j = 0; j < 4 && vm_qemu_hints[i].qemu[j]; j++)
+			if (strlen(vm_qemu_hints[i].qemu[j]) == n &&
+			    strncmp(vm_qemu_hints[i].qemu[j], name, n) == 0)
+				return cerr_usage(e, "vm: unknown option '%s': %s", word,
+						  vm_qemu_hints[i].hint);
+	return cerr_usage(e, "vm: unknown option '%s'", word);
+}
+
+static int vm_parse_smp(struct vm_config *cfg, const char *arg, struct cerr *e)
+{
+	char         *end;
+	unsigned long n = strtoul(arg, &end, 10);
+
+	if (*end || end == arg || n < 1 || n > VM_MAX_SMP || arg[0] == '-')
+		return cerr_usage(e, "vm: --smp wants 1 to %d, not '%s'", VM_MAX_SMP, arg);
+	cfg->smp = (unsigned)n;
+	return 0;
+}
+
 int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e)
 {
-	static const struct option opts[] = {
-		{ "arch",         required_argument, NULL, 'a' },
-		{ "memory",       required_argument, NULL, 'm' },
-		{ "smp",          required_argument, NULL, 'P' },
-		{ "bios",         required_argument, NULL, 'b' },
-		{ "kernel",       required_argument, NULL, 'k' },
-		{ "initrd",       required_argument, NULL, 'i' },
-		{ "append",       required_argument, NULL, 'A' },
-		{ "drive",        required_argument, NULL, 'd' },
-		{ "net",          required_argument, NULL, 'n' },
-		{ "9p",           required_argument, NULL, '9' },
-		{ "rng",          no_argument,       NULL, 'r' },
-		{ "console-file", required_argument, NULL, 'c' },
-		{ "trace",        required_argument, NULL, 't' },
-		{ "gdb",          required_argument, NULL, 'g' },
-		{ "accel",        required_argument, NULL, 'X' },
-		{ 0 },
-	};
 	struct utsname u;
 	int            c;
 
@@ -252,25 +362,32 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 	cfg->smp       = 1;
 	cfg->trace     = (struct vm_trace){ .hart = -1, .pc_hi = UINT64_MAX };
 
-	while ((c = getopt_long(argc, argv, ":m:sS", opts, NULL)) != -1) {
+	cleanup_free char **args = calloc((size_t)argc + 1, sizeof(*args));
+	if (!args)
+		return cerr_set(e, ENOMEM, "vm: parsing options");
+	if (vm_qemu_spellings(cfg, argc, argv, args, e) < 0)
+		return -1;
+	/* '+': the first word that is not an option ends them, so args[word] is always the word
+	 * being parsed, and the error names it as the user wrote it. optind = 0 resets all of
+	 * getopt's state, also a position inside a word left by an earlier failed parse. */
+	optind = 0;
+	for (int word = 1; (c = getopt_long(argc, args, "+:m:sS", vm_opts, NULL)) != -1;
+	     word = optind) {
 		switch (c) {
 		case 'a':
 			if (strcmp(optarg, "riscv64") && strcmp(optarg, "x86_64"))
 				return cerr_usage(e, "vm: unknown --arch '%s' (riscv64 or x86_64)", optarg);
-			cfg->arch = optarg;
+			cfg->arch       = optarg;
+			cfg->arch_given = true;
 			break;
 		case 'm':
 			if (vm_parse_size(optarg, &cfg->mem_bytes, e) < 0)
 				return -1;
 			break;
-		case 'P': {
-			char         *end;
-			unsigned long n = strtoul(optarg, &end, 10);
-			if (*end || n < 1 || n > 64 || optarg[0] == '-')
-				return cerr_usage(e, "vm: --smp wants 1 to 64, not '%s'", optarg);
-			cfg->smp = (unsigned)n;
+		case 'P':
+			if (vm_parse_smp(cfg, optarg, e) < 0)
+				return -1;
 			break;
-		}
 		case 'b': cfg->bios = optarg; break;
 		case 'k': cfg->kernel = optarg; break;
 		case 'i': cfg->initrd = optarg; break;
@@ -289,6 +406,7 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 			break;
 		case 'r': cfg->rng = true; break;
 		case 'c': cfg->console_file = optarg; break;
+		case 'L': cfg->serial_log = optarg; break;
 		case 't':
 			if (vm_parse_trace(cfg, optarg, e) < 0)
 				return -1;
@@ -306,10 +424,9 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 			break;
 		case 's': cfg->gdb = "tcp::1234"; break; /* QEMU's -s (but on 127.0.0.1 only) */
 		case 'S': cfg->gdb_wait = true; break;
-		case ':':
-			return cerr_usage(e, "vm: option '%s' needs an argument", argv[optind - 1]);
+		case 'N': break;
 		default:
-			return cerr_usage(e, "vm: unknown option '%s'", argv[optind - 1]);
+			return vm_option_error(argv[word], c, e);
 		}
 	}
 	if (optind < argc)

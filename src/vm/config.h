@@ -12,6 +12,7 @@
 #define VM_MAX_DRIVES 8
 #define VM_MAX_NETS   4
 #define VM_MAX_SHARES 4
+#define VM_MAX_SMP    64  /* both machines: the riscv64 board's PLIC has 2 contexts per hart */
 
 struct vm_drive {
 	const char *file;      /* raw image */
@@ -44,6 +45,7 @@ struct vm_trace {
 
 struct vm_config {
 	const char     *arch;         /* "riscv64" or "x86_64" */
+	bool            arch_given;   /* --arch was given (else arch is the host's default) */
 	uint64_t        mem_bytes;
 	unsigned        smp;
 	const char     *bios;         /* path, "default" or "none"; NULL = the machine's default */
@@ -60,6 +62,7 @@ struct vm_config {
 	const char     *accel;        /* --accel: jit, interp (riscv64), kvm (x86_64); NULL default */
 	const char     *gdb;          /* GDB stub address: tcp:[HOST]:PORT or unix:PATH; NULL none */
 	bool            gdb_wait;     /* -S: the CPUs wait for the debugger before running */
+	const char     *serial_log;   /* a copy of the serial console's output goes here */
 	/* the strings below point into the argv given to vm_config_parse, or into this scratch */
 	char            scratch[4096];
 	size_t          scratch_used;
@@ -71,6 +74,9 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, struct cerr *e
 /* How much memory the host can give a guest: MemAvailable of a meminfo file ("/proc/meminfo"),
  * or MemTotal where the kernel has no MemAvailable. */
 int vm_host_memory(const char *meminfo, uint64_t *bytes, struct cerr *e);
+
+/* Whether `name` (up to an '=') is one of `cella vm`'s long options, e.g. "kernel". */
+bool vm_config_has_option(const char *name);
 
 /* "256M", "1G", "512" (MiB, as QEMU reads a bare number), "65536K". */
 int vm_parse_size(const char *text, uint64_t *bytes, struct cerr *e);

@@ -66,6 +66,16 @@ expect_match start-twice-message "$err" "cannot start container .c1.: it is runn
 expect_eq list-quiet "$(C list -q)" c1
 expect_match list-table "$(C list)" "^c1 +$pid +running +$B"
 expect_eq list-json "$(C list --format json | jq -r '.[0].id + " " + .[0].status')" "c1 running"
+# a 64-character id, as podman makes them, keeps its own column: PID lines up with the header
+long=$(printf '%064d' 0 | tr 0 a)
+C create --bundle "$B" --pid-file "$T/long.pid" "$long"; rc=$?
+expect_eq list-long-id-create "$rc" 0
+table=$(C list)
+expect_match list-long-id-row "$table" "^$long +$(cat "$T/long.pid") +created"
+hdr_col=$(printf '%s\n' "$table" | head -1 | awk '{ print index($0, "PID") }')
+row_col=$(printf '%s\n' "$table" | grep "^$long" | awk -v p="$(cat "$T/long.pid")" '{ print index($0, " " p " ") + 1 }')
+expect_eq list-long-id-aligned "$row_col" "$hdr_col"
+C delete --force "$long"
 
 # exec into the running container
 out=$(C exec c1 sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; hostname; echo $$'); rc=$?

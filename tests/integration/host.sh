@@ -97,6 +97,21 @@ expect_eq nokvm-emulation-usable "$(q nokvm '.techniques.emulation.usable')" tru
 mkhost "$work/notloaded" cpu=intel kvm=none
 expect_eq notloaded-backing "$(q notloaded '.kvm.backing')" not-loaded
 expect_match notloaded-advice "$(q notloaded '.techniques.kvm.why')" 'modprobe kvm_intel'
+expect_eq notloaded-no-note "$(q notloaded '.kvm.note')" null
+
+# modules loaded, no device node: what a container (or a VM without nested virtualization) sees
+mkhost "$work/nonode" cpu=amd-novirt kvm=kvm_pvm
+rm "$work/nonode/dev/kvm"
+expect_eq nonode-backing "$(q nonode '.kvm.backing')" absent
+expect_match nonode-note "$(q nonode '.kvm.note')" 'loaded but there is no /dev/kvm device node: typical inside a container'
+text=$("$CELLA" host --root "$work/nonode")
+expect_match nonode-text-note "$text" 'note +KVM modules are loaded but there is no /dev/kvm'
+expect_match nonode-text-next "$text" 'cella vm --arch riscv64 +boot an emulated riscv64 machine'
+check nonode-text-no-kvm-next sh -c '! printf "%s" "$1" | grep -q "^  cella vm  "' _ "$text"
+mkhost "$work/intel-nonode" cpu=intel kvm=kvm_intel
+rm "$work/intel-nonode/dev/kvm"
+expect_match intel-nonode-advice "$(q intel-nonode '.techniques.kvm.why')" 'kvm_intel is loaded, but there is no /dev/kvm: pass the device in'
+expect_eq schema-version "$(q intel '.schema_version')" 1
 
 mkhost "$work/nouserns" userns=off
 expect_eq nouserns-unprivileged "$(q nouserns '.namespaces.user.unprivileged')" false

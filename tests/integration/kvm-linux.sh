@@ -1,5 +1,5 @@
 # A real x86-64 Linux on cella's KVM machine: boots the kernel and initramfs built by
-# scripts/build-x86-guest.sh --test (in $CELLA_X86_GUEST, default build/x86-guest) to GUEST-INIT-OK,
+# scripts/build-x86-guest --test (in $CELLA_X86_GUEST, default build/x86-guest) to GUEST-INIT-OK,
 # then runs the shared guest's selftest over the virtio devices. Needs hardware virtualization
 # (vmx/svm with kvm_intel/kvm_amd): on a software-backed /dev/kvm (kvm_pvm) a stock kernel
 # stops at its first unemulated instruction, so the test skips and says why.
@@ -19,7 +19,7 @@ elif [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 fi
 guest=${CELLA_X86_GUEST:-$CELLA_TOP/build/x86-guest}
 if [ -z "$reason" ] && [ ! -f "$guest/bzImage" ]; then
-	reason="no guest kernel in $guest: run scripts/build-x86-guest.sh --test first"
+	reason="no guest kernel in $guest: run scripts/build-x86-guest --test first"
 fi
 if [ -n "$reason" ]; then
 	skip boot "$reason"

@@ -16,10 +16,19 @@ fi
 K=$work/guest.bzImage
 
 # --- bad input: refused before KVM is touched, so these run on any host ----------------------
+# Without --kernel, the host probe first says whether KVM can run the default guest at all.
 err=$(CELLA_GUEST_DIR=$work/no-guest "$CELLA" vm --arch x86_64 2>&1); rc=$?
 expect_eq no-kernel-no-default-exit-1 "$rc" 1
-expect_match no-kernel-no-default-message "$err" \
-	"no --kernel given and no default x86_64 guest at \`$work/no-guest\`: build one with scripts/build-x86-guest.sh"
+if [ "$("$CELLA" host --json | jq -r .techniques.kvm.usable)" = true ]; then
+	expect_match no-kernel-no-default-message "$err" \
+		"no --kernel given and no default x86_64 guest at \`$work/no-guest\` \\(\\\$CELLA_GUEST_DIR\\): build one with scripts/build-x86-guest"
+else
+	expect_match no-kernel-no-kvm-message "$err" \
+		"vm: the x86_64 machine needs KVM, which is not usable here: .*\\. The riscv64 machine is emulated and runs on any host: scripts/build-riscv-guest, then cella vm --arch riscv64"
+	err=$(CELLA_GUEST_DIR=$work/no-guest "$CELLA" vm 2>&1); rc=$?
+	expect_eq no-arch-no-kvm-exit-1 "$rc" 1
+	expect_match no-arch-no-kvm-says-default "$err" "x86_64 machine \(the default on this host\) needs KVM"
+fi
 
 err=$("$CELLA" vm --kernel "$work/nonexistent" 2>&1); rc=$?
 expect_eq missing-kernel-exit-1 "$rc" 1

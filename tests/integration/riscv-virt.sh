@@ -98,6 +98,16 @@ python3 "$CELLA_TOP/tests/riscv-virt/shell.py" riscv-virt timeout "$limit" "$CEL
 	--arch riscv64 -m 256M --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
 	--append "console=ttyS0 quiet"
 
+# the console keys, with the console also logged to a file (--serial-log)
+python3 "$CELLA_TOP/tests/riscv-virt/shell.py" riscv-virt --escape timeout "$limit" "$CELLA" vm \
+	--arch riscv64 -m 256M --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
+	--append "console=ttyS0 quiet" --serial-log "$work/serial.log"
+expect_match serial-log-has-console "$(cat "$work/serial.log" 2>&1)" "Type 'poweroff -f'"
+check serial-log-has-no-keys-help sh -c '! grep -q "cella console keys" "$1"' _ "$work/serial.log"
+err=$(vm --kernel "$guest/Image" --serial-log "$work/no/such/dir/log" 2>&1 </dev/null); rc=$?
+expect_eq serial-log-bad-path-exit-1 "$rc" 1
+expect_match serial-log-bad-path-message "$err" "serial log \`$work/no/such/dir/log\`: No such file"
+
 # a stop signal ends the run like a power-off, with the shell's status for it
 "$CELLA" vm --arch riscv64 -m 256M --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
 	--append "console=ttyS0 quiet" </dev/null >"$work/sig.out" 2>&1 &
@@ -113,7 +123,7 @@ expect_eq default-guest-exit-0 "$rc" 0
 expect_match default-guest-init-ok "$out" 'GUEST-INIT-OK'
 err=$(CELLA_GUEST_DIR=$work/none vm 2>&1); rc=$?
 expect_eq no-default-guest-exit-1 "$rc" 1
-expect_match no-default-guest-message "$err" "no default riscv64 guest at \`$work/none\`: build one with scripts/build-riscv-guest"
+expect_match no-default-guest-message "$err" "no default riscv64 guest at \`$work/none\` \\(\\\$CELLA_GUEST_DIR\\): build one with scripts/build-riscv-guest"
 
 # bad input: a clear message, a non-zero status, no hang
 err=$(vm --kernel "$work/nonexistent" 2>&1); rc=$?
@@ -135,3 +145,47 @@ expect_eq small-memory-exit-1 "$rc" 1
 expect_match small-memory-message "$err" 'more memory'
 err=$(vm --bios none 2>&1); rc=$?
 expect_eq bios-none-needs-kernel-exit-2 "$rc" 2
+
+# A kernel that is not one is refused before the harts start, saying what the file looks like
+# (run, it would trap in a loop behind OpenSBI's banner).
+bad_kernel() { # name file regex
+	local out rc
+	out=$(vm --kernel "$2" 2>&1); rc=$?
+	expect_eq "bad-kernel-$1-exit-1" "$rc" 1
+	expect_match "bad-kernel-$1-message" "$out" "$3"
+	check "bad-kernel-$1-not-run" sh -c '! printf "%s" "$1" | grep -q OpenSBI' _ "$out"
+}
+: >"$work/empty"
+bad_kernel empty "$work/empty" "kernel \`$work/empty\` is empty"
+head -c 1000000 "$guest/Image" >"$work/trunc"
+bad_kernel truncated "$work/trunc" "is cut short: 1000000 bytes, but its PE header says"
+head -c 40 "$guest/Image" >"$work/trunc40"
+bad_kernel truncated-header "$work/trunc40" "is cut short: 40 bytes, less than a RISC-V Linux Image's 64-byte header"
+head -c 1000000 /dev/urandom >"$work/random"
+bad_kernel random "$work/random" 'spread as evenly as random or compressed data'
+python3 -c 'import sys
+d = bytearray(16384); d[0x1fe:0x200] = b"\x55\xaa"; d[0x202:0x208] = b"HdrS\x0f\x02"
+open(sys.argv[1], "wb").write(d)' "$work/bzImage"
+bad_kernel x86-bzimage "$work/bzImage" 'is an x86 Linux kernel \(bzImage\), not a RISC-V one'
+gzip -c "$guest/Image" >"$work/Image.gz"
+bad_kernel gzip "$work/Image.gz" 'is gzip-compressed data: decompress it first'
+truncate -s 65536 "$work/zeros"
+bad_kernel zeros "$work/zeros" 'starts with zero bytes \(an illegal instruction\)'
+bad_kernel x86-elf /bin/true 'is an ELF for machine 62 \(x86-64\), not RISC-V'
+gzip -dc "$guest/initramfs.cpio.gz" >"$work/initramfs.cpio"
+bad_kernel cpio "$work/initramfs.cpio" 'is a cpio archive \(an initramfs\? give it with --initrd\)'
+# a corrupt image_size: larger than 4 GiB
+cp "$guest/Image" "$work/badsize"
+printf '\377\377\377\377\377' | dd of="$work/badsize" bs=1 seek=19 conv=notrunc 2>/dev/null
+bad_kernel image-size "$work/badsize" 'says image_size [0-9]+ for a file of [0-9]+ bytes: corrupt'
+# Linux as an ELF (vmlinux-style: linked at 0xffffffff80000000, physical address there or 0)
+# is put 2 MiB after the firmware, as QEMU does, and boots.
+for pa in vaddr 0; do
+	python3 "$CELLA_TOP/tests/riscv-virt/image2elf.py" "$guest/Image" "$work/vmlinux-$pa" "$pa"
+	out=$(vm --kernel "$work/vmlinux-$pa" --initrd "$guest/initramfs.cpio.gz" \
+		--append "console=ttyS0 guest.mode=poweroff quiet" 2>&1); rc=$?
+	expect_eq "elf-kernel-paddr-$pa-exit-0" "$rc" 0
+	expect_match "elf-kernel-paddr-$pa-init-ok" "$out" 'GUEST-INIT-OK'
+done
+head -c 5000 "$work/vmlinux-0" >"$work/vmlinux-trunc"
+bad_kernel elf-truncated "$work/vmlinux-trunc" 'ELF segment 0 lies outside the file'

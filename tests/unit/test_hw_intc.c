@@ -6,7 +6,7 @@
 #include "hw/intc/plic.h"
 
 /* Records the level of each output line. */
-static int line_level[8];
+static int line_level[128];
 
 static void record_line(void *opaque, unsigned num, int level)
 {
@@ -103,6 +103,30 @@ static void plic_ignores_hostile_accesses(void)
 	CHECK_INT(plic_init(&p, 97, 0, out, &e), -1);
 }
 
+/* 64 harts, as on QEMU's virt board: 128 contexts, the last one (S-mode of hart 63) works. */
+static void plic_has_contexts_for_64_harts(void)
+{
+	static struct plic p;
+	static struct irq_line out[129];
+	struct cerr        e;
+
+	for (unsigned i = 0; i < 129; i++)
+		out[i] = (struct irq_line){ record_line, NULL, i < 128 ? i : 0 };
+	CHECK_INT(plic_init(&p, 97, 129, out, &e), -1);
+	CHECK(strstr(e.msg, "out of range") != NULL);
+	memset(line_level, 0, sizeof(line_level));
+	CHECK_INT(plic_init(&p, 97, 128, out, &e), 0);
+	struct irq_line dev = plic_line(&p, 96);
+	wr(&p, 4 * 96, 3);
+	wr(&p, 0x2000 + 0x80 * 127 + 12, 1u << 0);   /* source 96 is bit 0 of word 3 */
+	irq_set(&dev, 1);
+	CHECK_INT(line_level[127], 1);
+	CHECK_INT(line_level[126], 0);
+	CHECK_INT(rd(&p, 0x200004 + 0x1000 * 127), 96);
+	CHECK_INT(line_level[127], 0);
+	plic_destroy(&p);
+}
+
 static void clint_msip_and_timer(void)
 {
 	static struct clint c;
@@ -170,6 +194,7 @@ int main(void)
 	RUN(plic_claim_complete_cycle);
 	RUN(plic_picks_highest_priority_then_lowest_id);
 	RUN(plic_ignores_hostile_accesses);
+	RUN(plic_has_contexts_for_64_harts);
 	RUN(clint_msip_and_timer);
 	RUN(clint_ignores_other_harts_and_widths);
 	return check_failed_count ? 1 : 0;

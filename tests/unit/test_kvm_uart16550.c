@@ -2,6 +2,7 @@
  * output to an fd, the receive FIFO, interrupt identification and the interrupt line,
  * loopback, the divisor latch. */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -54,6 +55,38 @@ static void uart_transmits_to_the_fd(void)
 	close(p[0]);
 	close(p[1]);
 	uart16550_destroy(&u);
+}
+
+/* --serial-log: the same bytes go to the terminal and to the log file, not loopback's. */
+static void uart_logs_to_a_file(void)
+{
+	char        path[] = "/tmp/cella-uart-log.XXXXXX";
+	int         p[2], tmp = mkstemp(path);
+	char        buf[8] = { 0 };
+	struct cerr e;
+
+	CHECK(tmp >= 0);
+	close(tmp);
+	CHECK_INT(pipe(p), 0);
+	setup(p[1]);
+	CHECK_INT(uart16550_log_to(&u, path, &e), 0);
+	wr(0, 'o');
+	wr(0, 'k');
+	wr(4, 0x10);  /* loopback: neither the terminal nor the log sees this */
+	wr(0, '!');
+	uart16550_destroy(&u);
+	CHECK_INT(read(p[0], buf, sizeof(buf)), 2);
+	CHECK_STR(buf, "ok");
+	int fd = open(path, O_RDONLY);
+	memset(buf, 0, sizeof(buf));
+	CHECK_INT(read(fd, buf, sizeof(buf)), 2);
+	CHECK_STR(buf, "ok");
+	close(fd);
+	close(p[0]);
+	close(p[1]);
+	unlink(path);
+	CHECK_INT(uart16550_log_to(&u, "/nonexistent/dir/log", &e), -1);
+	CHECK(strstr(e.msg, "serial log `/nonexistent/dir/log`") != NULL);
 }
 
 static void uart_receives_with_interrupts(void)
@@ -135,6 +168,7 @@ int main(void)
 {
 	check_suite = "unit/kvm_uart16550";
 	RUN(uart_transmits_to_the_fd);
+	RUN(uart_logs_to_a_file);
 	RUN(uart_receives_with_interrupts);
 	RUN(uart_thr_empty_interrupt);
 	RUN(uart_loopback_and_registers);

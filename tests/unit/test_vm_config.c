@@ -212,6 +212,57 @@ static void host_memory_from_meminfo(void)
 	CHECK(bytes > 0);
 }
 
+/* QEMU's one-dash spellings of cella's own options are the same options. */
+static void qemu_spellings(void)
+{
+	static struct vm_config cfg;
+	struct cerr             e;
+	char *a[] = { "vm", "-kernel", "Image", "-initrd", "rd", "-append", "-kernel x",
+		      "-smp", "2", "-m", "64", "-nographic", "-no-reboot", "-serial-log", "s.log",
+		      "-drive", "file=d.img,format=raw,if=virtio", NULL };
+
+	CHECK_INT(parse(&cfg, &e, a), 0);
+	CHECK_STR(cfg.kernel, "Image");
+	CHECK_STR(cfg.initrd, "rd");
+	CHECK_STR(cfg.append, "-kernel x");  /* an argument is never rewritten */
+	CHECK_INT(cfg.smp, 2);
+	CHECK_INT(cfg.mem_bytes, 64ull << 20);
+	CHECK_STR(cfg.serial_log, "s.log");
+	CHECK_STR(cfg.drive[0].file, "d.img");
+	CHECK(!cfg.arch_given);
+}
+
+/* Errors name the word as typed (not the command name), and point QEMU users at cella's
+ * spelling. */
+static void errors_name_the_word(void)
+{
+	static struct vm_config cfg;
+	struct cerr             e;
+	char *a[] = { "vm", "-kernal", "Image", NULL };
+	char *b[] = { "vm", "-netdev", "user,id=n0", NULL };
+	char *c[] = { "vm", "--rng=yes", NULL };
+	char *f[] = { "vm", "--smp", "65", NULL };
+	char *g[] = { "vm", "-kernel", NULL };
+	char *h[] = { "vm", "--a", "x", NULL };
+
+	CHECK_INT(parse(&cfg, &e, a), -1);
+	CHECK_STR(e.msg, "vm: unknown option '-kernal'");
+	CHECK_INT(parse(&cfg, &e, b), -1);
+	CHECK(strstr(e.msg, "unknown option '-netdev': use --net user") != NULL);
+	CHECK_INT(parse(&cfg, &e, c), -1);
+	CHECK_STR(e.msg, "vm: option '--rng' takes no argument");
+	CHECK_INT(parse(&cfg, &e, f), -1);
+	CHECK_STR(e.msg, "vm: --smp wants 1 to 64, not '65'");
+	CHECK_INT(parse(&cfg, &e, g), -1);
+	CHECK_STR(e.msg, "vm: option '-kernel' needs an argument");
+	CHECK(e.usage);
+	CHECK_INT(parse(&cfg, &e, h), -1);
+	CHECK_STR(e.msg, "vm: option '--a' is ambiguous: --arch or --append or more");
+	CHECK(vm_config_has_option("kernel"));
+	CHECK(vm_config_has_option("kernel=Image"));
+	CHECK(!vm_config_has_option("kern"));
+}
+
 int main(void)
 {
 	check_suite = "unit/vm_config";
@@ -222,5 +273,7 @@ int main(void)
 	RUN(gdb_flags_follow_qemu);
 	RUN(accel_choices);
 	RUN(host_memory_from_meminfo);
+	RUN(qemu_spellings);
+	RUN(errors_name_the_word);
 	return check_failed_count ? 1 : 0;
 }

@@ -12,6 +12,31 @@
 
 #define TERM_ESCAPE 0x01  /* Ctrl-A */
 
+/* Said on the user's terminal (stderr: it is theirs, not the guest's console), which is in
+ * raw mode, hence \r\n. */
+static const char term_help[] =
+	"\r\ncella console keys: Ctrl-A, then\r\n"
+	"  h or ?   this help\r\n"
+	"  x        quit: stop the machine (cella exits with status 0)\r\n"
+	"  Ctrl-A   send one Ctrl-A to the guest\r\n"
+	"  (anything else is sent on, after its Ctrl-A)\r\n";
+static const char term_quitting[] = "\r\ncella: Ctrl-A x: stopping the machine\r\n";
+
+static void term_say(const char *text)
+{
+	size_t n = strlen(text);
+
+	while (n) {
+		ssize_t w = write(STDERR_FILENO, text, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		text += w;
+		n -= (size_t)w;
+	}
+}
+
 /* Wait until fd is readable or term_stop was called; false on stop. */
 static bool term_wait(struct term *t, int fd, int timeout_ms)
 {
@@ -66,8 +91,13 @@ static void *term_reader(void *arg)
 				t->escape = false;
 				if (c == 'x' || c == 'X') {
 					term_deliver(t, out, m);  /* what was typed before */
+					term_say(term_quitting);
 					t->quit(t->opaque);
 					return NULL;
+				}
+				if (c == 'h' || c == 'H' || c == '?') {
+					term_say(term_help);
+					continue;
 				}
 				if (c != TERM_ESCAPE)
 					out[m++] = TERM_ESCAPE;

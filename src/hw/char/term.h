@@ -1,6 +1,7 @@
 /* The host terminal as a serial line: stdin in raw mode when it is a tty, read by a thread
- * that hands bytes to a device (a UART) and watches for the Ctrl-A x quit sequence, as QEMU's
- * -nographic does. Restores the terminal on stop. Machine-independent. */
+ * that hands bytes to a device (a UART) and watches for the Ctrl-A escapes, as QEMU's
+ * -nographic does: Ctrl-A x quits, Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends a Ctrl-A.
+ * Restores the terminal on stop. Machine-independent. */
 #ifndef CELLA_HW_CHAR_TERM_H
 #define CELLA_HW_CHAR_TERM_H
 

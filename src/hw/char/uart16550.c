@@ -3,6 +3,7 @@
 #include "hw/char/uart16550.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -110,12 +111,14 @@ static void uart_transmit(struct uart16550 *u, uint8_t c)
 		uart_rx_push(u, c);
 		return;
 	}
-	if (u->out_fd < 0)
-		return;
 	/* A device cannot report errors; a closed or full terminal loses output, as a real line
 	 * without a listener would. */
-	while (write(u->out_fd, &c, 1) < 0 && errno == EINTR)
-		;
+	if (u->out_fd >= 0)
+		while (write(u->out_fd, &c, 1) < 0 && errno == EINTR)
+			;
+	if (u->log_fd >= 0)
+		while (write(u->log_fd, &c, 1) < 0 && errno == EINTR)
+			;
 }
 
 static uint64_t uart_read(void *opaque, uint64_t off, unsigned size)
@@ -226,12 +229,31 @@ void uart16550_init(struct uart16550 *u, int out_fd, struct irq_line irq)
 	memset(u, 0, sizeof(*u));
 	pthread_mutex_init(&u->lock, NULL);
 	u->out_fd = out_fd;
+	u->log_fd = -1;
 	u->irq    = irq;
 	u->dll    = 12;  /* 9600 baud, the divisor a PC firmware leaves */
 }
 
+int uart16550_log_to(struct uart16550 *u, const char *path, struct cerr *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+
+	if (fd < 0)
+		return cerr_set(e, errno, "serial log `%s`", path);
+	if (u->log_open)
+		close(u->log_fd);
+	u->log_fd   = fd;
+	u->log_open = true;
+	return 0;
+}
+
 void uart16550_destroy(struct uart16550 *u)
 {
+	/* log_open, not log_fd >= 0: a board torn down before init has a zeroed UART */
+	if (u->log_open)
+		close(u->log_fd);
+	u->log_open = false;
+	u->log_fd   = -1;
 	pthread_mutex_destroy(&u->lock);
 }
 

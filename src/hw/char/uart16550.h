@@ -5,9 +5,11 @@
 #define CELLA_HW_CHAR_UART16550_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
 #include "hw/bus.h"
 
 #define UART16550_FIFO   16
@@ -17,6 +19,8 @@ struct uart16550 {
 	pthread_mutex_t lock;
 	struct irq_line irq;
 	int             out_fd;    /* transmitted bytes are written here; -1 drops them */
+	int             log_fd;    /* and copied here (uart16550_log_to); -1: no copy */
+	bool            log_open;  /* log_fd is ours to close */
 	int             irq_level; /* last level given to irq, so the line only changes on edges */
 	uint8_t         ier, lcr, mcr, lsr_err, msr, scr, fcr;
 	uint8_t         dll, dlm;
@@ -30,6 +34,9 @@ struct uart16550 {
 extern const struct bus_ops uart16550_ops;
 
 void uart16550_init(struct uart16550 *u, int out_fd, struct irq_line irq);
+/* Also copy everything transmitted into the file at path (created or truncated), as QEMU's
+ * `-chardev stdio,logfile=F` does; the file is closed by uart16550_destroy. */
+int uart16550_log_to(struct uart16550 *u, const char *path, struct cerr *e);
 void uart16550_destroy(struct uart16550 *u);
 
 /* Host input for the guest: queues up to n bytes into the receive FIFO and returns how many

@@ -10,8 +10,8 @@
 #include "hw/bus.h"
 
 #define PLIC_MAX_SOURCES  128  /* source 0 does not exist; 1..n-1 are usable */
-#define PLIC_MAX_CONTEXTS 64
-#define PLIC_WINDOW_SIZE  0x600000 /* enough for 64 contexts at 0x200000 + 0x1000 * ctx */
+#define PLIC_MAX_CONTEXTS 128 /* M and S for each of 64 harts, as QEMU's virt board has */
+#define PLIC_WINDOW_SIZE  0x600000 /* QEMU virt's: room for 1024 contexts at 0x200000 + 0x1000 * ctx */
 
 struct plic {
 	pthread_mutex_t lock;

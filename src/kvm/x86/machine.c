@@ -211,6 +211,8 @@ static int x86_boot(struct x86_machine *m, const struct vm_config *cfg, struct c
 
 	uart16550_init(&m->uart, STDOUT_FILENO, kvm_vm_irq_line(vm, X86_UART_IRQ));
 	m->uart_ready = true;
+	if (cfg->serial_log && uart16550_log_to(&m->uart, cfg->serial_log, e) < 0)
+		return cerr_wrap(e, "vm");
 	if (bus_map(&vm->pio, "serial", X86_UART_PORT, UART16550_WINDOW, &uart16550_ops, &m->uart,
 		    e) < 0 ||
 	    x86_ports_map(vm, e) < 0)
@@ -237,7 +239,7 @@ static void x86_signalled(void *opaque, int status)
 	kvm_vm_stop(&m->vm, status);
 }
 
-/* Without --kernel: the guest scripts/build-x86-guest.sh made, with a command line that lets
+/* Without --kernel: the guest scripts/build-x86-guest made, with a command line that lets
  * its `poweroff -f` end the run (no ACPI here: init exits, the kernel panics and resets at
  * once through the i8042). */
 #define X86_DEFAULT_APPEND \
@@ -252,7 +254,7 @@ static int x86_run(const struct vm_config *cfg_in, struct cerr *e)
 	if (cfg->gdb)
 		return cerr_usage(e, "vm: --gdb, -s and -S work on --arch riscv64 only (so far)");
 	if (!cfg->kernel) {
-		if (vm_default_guest("x86_64", "bzImage", "scripts/build-x86-guest.sh", &guest,
+		if (vm_default_guest("x86_64", "bzImage", "scripts/build-x86-guest", &guest,
 				     e) < 0)
 			return -1;
 		with_guest        = *cfg_in;

@@ -12,6 +12,7 @@
 #include "base/cleanup.h"
 #include "base/elf.h"
 #include "base/file.h"
+#include "target/riscv/boot_image.h"
 #include "target/riscv/virt_board.h"
 #include "vm/guest.h"
 
@@ -29,8 +30,6 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
-/* Load a file at gpa (raw) or at its segments' addresses (ELF). *entry and *end describe
- * what was loaded. */
 /* Refuse to load [lo, hi) over the firmware already in RAM (fw_lo == fw_hi: none). */
 static int virt_check_overlap(const struct rv_virt *v, const char *what, const char *path,
 			      uint64_t lo, uint64_t hi, struct cerr *e)
@@ -43,62 +42,121 @@ static int virt_check_overlap(const struct rv_virt *v, const char *what, const c
 	return 0;
 }
 
+static const char *elf_machine_name(uint16_t m)
+{
+	switch (m) {
+	case ELF_EM_X86_64: return " (x86-64)";
+	case 183:           return " (arm64)";
+	case 40:            return " (arm)";
+	case 3:             return " (i386)";
+	}
+	return "";
+}
+
+/* A kernel's ELF outside RAM is linked at its virtual addresses, as Linux's vmlinux is
+ * (0xffffffff80000000): like QEMU, load it at `slot` (2 MiB-aligned after the firmware),
+ * keeping its layout. Linux on RISC-V runs wherever it is put. 0: keep the addresses. */
+static uint64_t virt_elf_shift(const struct rv_virt *v, const struct elf_file *elf, uint64_t slot)
+{
+	uint64_t lo = UINT64_MAX;
+	bool     in_ram = true;
+
+	for (int i = 0; i < elf->n_seg; i++) {
+		const struct elf_segment *s = &elf->seg[i];
+		if (!guest_mem_ptr(&v->mem, s->paddr, s->memsz))
+			in_ram = false;
+		if (s->paddr < lo)
+			lo = s->paddr;
+	}
+	return in_ram || !slot ? 0 : slot - lo;
+}
+
+static int virt_load_elf(struct rv_virt *v, const char *what, const char *path, const char *data,
+			 size_t size, uint64_t slot, uint64_t *entry, uint64_t *end, bool want_htif,
+			 struct cerr *e)
+{
+	struct elf_file elf;
+
+	if (elf_parse(&elf, data, size, path, e) < 0)
+		return cerr_wrap(e, "riscv virt: %s", what);
+	if (elf.machine != ELF_EM_RISCV)
+		return cerr_set(e, 0, "riscv virt: %s `%s` is an ELF for machine %u%s, not RISC-V",
+				what, path, elf.machine, elf_machine_name(elf.machine));
+	uint64_t shift = virt_elf_shift(v, &elf, slot);
+	bool     entry_found = false;
+	*end = 0;
+	for (int i = 0; i < elf.n_seg; i++) {
+		const struct elf_segment *s  = &elf.seg[i];
+		uint64_t                  pa = s->paddr + shift;
+		uint8_t *dst = guest_mem_ptr(&v->mem, pa, s->memsz);
+		if (!dst)
+			return cerr_set(e, 0, "riscv virt: %s `%s`: segment at %#llx+%#llx is "
+					"outside RAM (%#llx+%#llx)%s", what, path,
+					(unsigned long long)pa, (unsigned long long)s->memsz,
+					(unsigned long long)VIRT_DRAM_BASE,
+					(unsigned long long)v->ram_size,
+					shift ? ": give the machine more memory (-m)" : "");
+		if (virt_check_overlap(v, what, path, pa, pa + s->memsz, e) < 0)
+			return -1;
+		memcpy(dst, data + s->offset, s->filesz);
+		memset(dst + s->filesz, 0, s->memsz - s->filesz);
+		if (pa + s->memsz > *end)
+			*end = pa + s->memsz;
+		/* the entry is a virtual address when the ELF was moved */
+		uint64_t base = shift ? s->vaddr : s->paddr;
+		if (!entry_found && elf.entry >= base && elf.entry - base < s->memsz) {
+			*entry      = pa + (elf.entry - base);
+			entry_found = true;
+		}
+	}
+	if (!entry_found && !shift && elf.entry >= VIRT_DRAM_BASE &&
+	    elf.entry - VIRT_DRAM_BASE < v->ram_size) {
+		*entry      = elf.entry;  /* outside the segments but in RAM: the program knows */
+		entry_found = true;
+	}
+	if (!entry_found)
+		return cerr_set(e, 0, "riscv virt: %s `%s`: entry point %#llx is outside RAM",
+				what, path, (unsigned long long)elf.entry);
+	/* riscv-tests and other bare-metal programs report through HTIF */
+	uint64_t tohost, fromhost;
+	if (want_htif && elf_symbol(&elf, "tohost", &tohost) == 0) {
+		v->htif_tohost = tohost;
+		if (elf_symbol(&elf, "fromhost", &fromhost) == 0)
+			v->htif_fromhost = fromhost;
+	}
+	return 0;
+}
+
+/* Load a file at gpa (raw, or a Linux Image) or at its segments' addresses (ELF; a kernel's
+ * ELF linked outside RAM goes to gpa when relocatable). *entry and *end describe what was
+ * loaded, *end including a Linux Image's bss. */
 static int virt_load_image(struct rv_virt *v, const char *what, const char *path, uint64_t gpa,
-			   uint64_t *entry, uint64_t *end, bool want_htif, struct cerr *e)
+			   bool relocatable, uint64_t *entry, uint64_t *end, bool want_htif,
+			   struct cerr *e)
 {
 	cleanup_free char *data = NULL;
 	size_t             size = 0;
+	struct rv_image    img;
 
 	if (file_read_all(path, &data, &size, e) < 0)
 		return cerr_wrap(e, "riscv virt: %s", what);
-	if (size >= 4 && memcmp(data, "\177ELF", 4) == 0) {
-		struct elf_file elf;
-		if (elf_parse(&elf, data, size, path, e) < 0)
-			return cerr_wrap(e, "riscv virt: %s", what);
-		if (elf.machine != ELF_EM_RISCV)
-			return cerr_set(e, 0, "riscv virt: %s `%s` is an ELF for machine %u, not RISC-V",
-					what, path, elf.machine);
-		*end = 0;
-		for (int i = 0; i < elf.n_seg; i++) {
-			const struct elf_segment *s = &elf.seg[i];
-			uint8_t *dst = guest_mem_ptr(&v->mem, s->paddr, s->memsz);
-			if (!dst)
-				return cerr_set(e, 0, "riscv virt: %s `%s`: segment at %#llx+%#llx "
-						"is outside RAM (%#llx+%#llx)", what, path,
-						(unsigned long long)s->paddr,
-						(unsigned long long)s->memsz,
-						(unsigned long long)VIRT_DRAM_BASE,
-						(unsigned long long)v->ram_size);
-			if (virt_check_overlap(v, what, path, s->paddr, s->paddr + s->memsz, e) < 0)
-				return -1;
-			memcpy(dst, data + s->offset, s->filesz);
-			memset(dst + s->filesz, 0, s->memsz - s->filesz);
-			if (s->paddr + s->memsz > *end)
-				*end = s->paddr + s->memsz;
-		}
-		if (elf.entry < VIRT_DRAM_BASE || elf.entry - VIRT_DRAM_BASE >= v->ram_size)
-			return cerr_set(e, 0, "riscv virt: %s `%s`: entry point %#llx is outside RAM",
-					what, path, (unsigned long long)elf.entry);
-		*entry = elf.entry;
-		/* riscv-tests and other bare-metal programs report through HTIF */
-		uint64_t tohost, fromhost;
-		if (want_htif && elf_symbol(&elf, "tohost", &tohost) == 0) {
-			v->htif_tohost = tohost;
-			if (elf_symbol(&elf, "fromhost", &fromhost) == 0)
-				v->htif_fromhost = fromhost;
-		}
-		return 0;
-	}
-	uint8_t *dst = guest_mem_ptr(&v->mem, gpa, size);
+	if (rv_image_identify((const uint8_t *)data, size, what, path, &img, e) < 0)
+		return cerr_wrap(e, "riscv virt");
+	if (img.kind == RV_IMAGE_ELF)
+		return virt_load_elf(v, what, path, data, size, relocatable ? gpa : 0, entry, end,
+				     want_htif, e);
+	uint8_t *dst = guest_mem_ptr(&v->mem, gpa, img.mem_size);
 	if (!dst)
-		return cerr_set(e, 0, "riscv virt: %s `%s` (%zu bytes) does not fit in RAM at "
-				"%#llx: give the machine more memory (-m)", what, path, size,
+		return cerr_set(e, 0, "riscv virt: %s `%s` (%llu bytes%s) does not fit in RAM at "
+				"%#llx: give the machine more memory (-m)", what, path,
+				(unsigned long long)img.mem_size,
+				img.kind == RV_IMAGE_LINUX ? " with its bss" : "",
 				(unsigned long long)gpa);
-	if (virt_check_overlap(v, what, path, gpa, gpa + size, e) < 0)
+	if (virt_check_overlap(v, what, path, gpa, gpa + img.mem_size, e) < 0)
 		return -1;
 	memcpy(dst, data, size);
 	*entry = gpa;
-	*end   = gpa + size;
+	*end   = gpa + img.mem_size;
 	return 0;
 }
 
@@ -173,8 +231,8 @@ int rv_virt_boot_prepare(struct rv_virt *v, const struct vm_config *cfg_in, stru
 		cfg = &cfg_copy;
 	}
 
-	if (bios && virt_load_image(v, "firmware", bios, VIRT_DRAM_BASE, &fw_entry, &fw_end, false,
-				    e) < 0)
+	if (bios && virt_load_image(v, "firmware", bios, VIRT_DRAM_BASE, false, &fw_entry, &fw_end,
+				    false, e) < 0)
 		return -1;
 	if (bios) {
 		v->fw_lo = VIRT_DRAM_BASE;
@@ -184,7 +242,8 @@ int rv_virt_boot_prepare(struct rv_virt *v, const struct vm_config *cfg_in, stru
 		/* After firmware: the next 2 MiB boundary (0x80200000 for OpenSBI); without
 		 * firmware the kernel is the first thing in RAM. */
 		uint64_t at = bios ? align_up(fw_end, 2 * MIB) : VIRT_DRAM_BASE;
-		if (virt_load_image(v, "kernel", cfg->kernel, at, &k_entry, &k_end, !bios, e) < 0)
+		if (virt_load_image(v, "kernel", cfg->kernel, at, bios != NULL, &k_entry, &k_end,
+				    !bios, e) < 0)
 			return -1;
 	}
 

@@ -178,6 +178,8 @@ static int virt_build(struct rv_virt *v, const struct vm_config *cfg, struct cer
 	    goldfish_rtc_init(&v->rtc, plic_line(&v->plic, VIRT_RTC_IRQ), e) < 0)
 		return -1;
 	uart16550_init(&v->uart, STDOUT_FILENO, plic_line(&v->plic, VIRT_UART0_IRQ));
+	if (cfg->serial_log && uart16550_log_to(&v->uart, cfg->serial_log, e) < 0)
+		return cerr_wrap(e, "riscv virt");
 	v->test = (struct sifive_test){ .power = virt_power, .opaque = v };
 
 	if (virt_map(v, "test", VIRT_TEST_BASE, SIFIVE_TEST_WINDOW_SIZE, &sifive_test_ops, &v->test, e) < 0 ||
