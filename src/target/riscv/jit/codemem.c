@@ -30,6 +30,22 @@ int codemem_init(struct codemem *m, size_t size, struct cerr *e)
 	return 0;
 }
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ  22  /* Linux 5.14; older kernels refuse it, and faults do the work */
+#define MADV_POPULATE_WRITE 23
+#endif
+#define CODEMEM_CHUNK (1u << 20)
+
+void codemem_prepare(struct codemem *m, size_t need)
+{
+	while (m->used + need > m->ready && m->ready < m->size) {
+		size_t len = m->size - m->ready < CODEMEM_CHUNK ? m->size - m->ready : CODEMEM_CHUNK;
+		madvise(m->rw + m->ready, len, MADV_POPULATE_WRITE);
+		madvise(m->rx + m->ready, len, MADV_POPULATE_READ);
+		m->ready += len;
+	}
+}
+
 void codemem_free(struct codemem *m)
 {
 	if (m->rw && m->rw != MAP_FAILED)

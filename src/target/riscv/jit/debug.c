@@ -79,7 +79,9 @@ void rv_jit_debug_stats(struct rv_hart *h)
 	const struct rv_jit *j = h->jit;
 
 	if (j->dbg.stats)
-		fprintf(stderr, "cella: jit: hart %" PRIu64 ": %" PRIu64 " blocks translated, %" PRIu64
-			" flushes, %zu KiB of code in use\n", h->hartid, j->translated, j->flushes,
-			j->mem.used >> 10);
+		fprintf(stderr, "cella: jit: hart %" PRIu64 ": %" PRIu64 " blocks translated in %.3f s "
+			"(%.0f per second), %" PRIu64 " flushes, %zu KiB of code in use\n", h->hartid,
+			j->translated, (double)j->translate_ns / 1e9,
+			j->translate_ns ? (double)j->translated * 1e9 / (double)j->translate_ns : 0.0,
+			j->flushes, j->mem.used >> 10);
 }

@@ -80,6 +80,7 @@ struct rv_jit {
 	/* what the host CPU offers the translator */
 	bool               has_bmi1, has_popcnt, has_lzcnt;
 	uint64_t           flushes, translated;
+	uint64_t           translate_ns;   /* time spent translating (wall clock), with jit-stats */
 };
 
 /* table.c */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "hw/timer.h"
 #include "target/riscv/exec.h"
 #include "target/riscv/jit/x86.h"
 
@@ -154,7 +155,11 @@ static struct rv_jblock *rv_jit_block(struct rv_hart *h)
 	if (!b) {
 		if (j->mem.size - j->mem.used < JIT_BLOCK_BYTES || rv_jit_table_full(j))
 			rv_jit_flush(h);
+		codemem_prepare(&j->mem, JIT_BLOCK_BYTES);
+		uint64_t t0 = j->dbg.stats ? hw_clock_ns(CLOCK_MONOTONIC) : 0;
 		b = rv_jit_translate(h, h->pc, host);
+		if (j->dbg.stats)
+			j->translate_ns += hw_clock_ns(CLOCK_MONOTONIC) - t0;
 		if (!b)
 			return NULL;
 		j->translated++;
